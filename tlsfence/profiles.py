@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from tlsfence.errors import ProfileError, TlsfenceError
 from tlsfence.suites import normalize_protocol, suite
@@ -47,7 +48,7 @@ class Profile:
     aliases: tuple[str, ...] = ()
     sources: tuple[str, ...] = field(default=(), compare=False)
 
-    def with_options(self, *, allow_tls13_only: bool | None = None) -> "Profile":
+    def with_options(self, *, allow_tls13_only: bool | None = None) -> Profile:
         """A copy with pack/CLI options applied (``allow-tls13-only`` relaxes the literal MUST)."""
         if allow_tls13_only is None or allow_tls13_only == self.tls13_only_conforms:
             return self

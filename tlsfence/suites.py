@@ -8,10 +8,10 @@ Data: ``catalogs/cipher_suites.json``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Iterable
 
 from tlsfence.errors import InputError, UnknownSuiteError
 
@@ -74,7 +74,7 @@ class CipherSuite:
         return protocol_rank(self.min_version) <= protocol_rank(protocol)
 
     def needs_key(self, key_types: frozenset[str] | None) -> bool:
-        """Whether a server holding certificates of ``key_types`` can negotiate this suite (None: unknown, assume yes)."""
+        """Whether a server with certificates of ``key_types`` can negotiate this suite (None: unknown, yes)."""
         if key_types is None or self.auth not in ("RSA", "ECDSA"):
             return True
         return self.auth in key_types

@@ -7,15 +7,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, Iterable
+from enum import StrEnum
+from typing import Any
 
 from tlsfence.profiles import Profile
 from tlsfence.suites import PROTOCOLS, normalize_protocol, protocol_rank, suite
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """One verdict per exposure (DESIGN.md, "Verdicts")."""
 
     CONFORMING = "conforming"
@@ -70,7 +71,7 @@ class TlsOffer:
         suites: Iterable[str],
         tls13_suites: Iterable[str] = (),
         key_types: Iterable[str] | None = None,
-    ) -> "TlsOffer":
+    ) -> TlsOffer:
         """Build an offer from names in any spelling; unknown names raise ``UnknownSuiteError``/``InputError``."""
         names = [suite(s) for s in suites]
         t13 = [suite(s) for s in tls13_suites] + [s for s in names if s.tls13]

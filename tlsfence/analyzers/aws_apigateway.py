@@ -1,0 +1,115 @@
+"""API Gateway: REST custom domains, REST APIs' execute-api endpoint, HTTP/WebSocket domains and APIs.
+
+REST custom domains default to ``TLS_1_2``; the default ``execute-api`` endpoint of regional and edge REST
+APIs is ``TLS_1_0`` (private: ``TLS_1_2``) until ``disableExecuteApiEndpoint`` is true. HTTP and WebSocket
+APIs are fixed at ``TLS_1_2``. Sources:
+https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html
+https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tlsfence.analyzers.base import Context, decide_named, exposure, flag, setting_of
+from tlsfence.catalog import platform
+from tlsfence.exposure import Exposure, Origin, Setting
+from tlsfence.resources import Resource, is_unknown
+from tlsfence.verdicts import Verdict, fixed, unverifiable
+
+REGIONAL, EDGE, EXECUTE_API, V2 = ("aws-apigateway-regional", "aws-apigateway-edge", "aws-apigateway-execute-api",
+                                   "aws-apigatewayv2")
+DISABLE_HINT = "disableExecuteApiEndpoint: true (and serve the API through a custom domain)"
+
+
+def _endpoint_type(value: Any, default: str = "EDGE") -> Any:
+    """``endpointConfiguration.types`` is a string in pulumi-aws and a list in aws-native and the API."""
+    if is_unknown(value):
+        return value
+    if isinstance(value, (list, tuple)):
+        if any(is_unknown(v) for v in value):
+            return value[0]
+        value = value[0] if value else None
+    return str(value).upper() if value else default
+
+
+def analyze_rest_domain(res: Resource, ctx: Context) -> list[Exposure]:
+    """A REST custom domain: the security policy of its endpoint type."""
+    kind = _endpoint_type(res.get("endpointConfiguration", "types"))
+    if is_unknown(kind):
+        setting = Setting("endpointConfiguration.types", None, Origin.UNKNOWN)
+        return [exposure(res, "custom domain", "apigateway", setting,
+                         unverifiable("endpointConfiguration.types (unknown until deployed)"), ctx, REGIONAL)]
+    key = EDGE if kind == "EDGE" else REGIONAL
+    name = res.get("domainName")
+    what = f"{kind.lower()} custom domain" + (f" {name}" if isinstance(name, str) else "")
+    setting = setting_of(res, ("securityPolicy",), platform(key).default)
+    decision = decide_named(key, setting, ctx)
+    mode = res.get("endpointAccessMode")
+    if (setting.value or "").startswith("SecurityPolicy_") and mode is None:
+        decision = unverifiable(f"securityPolicy {setting.value} without endpointAccessMode (the API rejects an "
+                                "enhanced policy without STRICT or BASIC)")
+    return [exposure(res, what, "apigateway", setting, decision, ctx, key)]
+
+
+def _execute_api(res: Resource, ctx: Context, platform_key: str, family_default: str) -> list[Exposure]:
+    disabled = flag(res.get("disableExecuteApiEndpoint", default=False))
+    prop = "disableExecuteApiEndpoint"
+    if disabled is None:
+        return [exposure(res, "execute-api endpoint", "apigateway", Setting(prop, None, Origin.UNKNOWN),
+                         unverifiable(f"{prop} (unknown until deployed)"), ctx, tightest=DISABLE_HINT)]
+    if disabled:
+        return [exposure(res, "execute-api endpoint (disabled)", "apigateway", Setting(prop, "true", Origin.EXPLICIT),
+                         fixed(Verdict.CONFORMING, "the default execute-api endpoint is disabled"), ctx, tightest="")]
+    setting = Setting(prop, f"false (execute-api serves {family_default})", Origin.DEFAULT)
+    decision = platform(platform_key).decide(family_default, ctx.profile)
+    return [exposure(res, "execute-api endpoint", "apigateway", setting, decision, ctx, tightest=DISABLE_HINT)]
+
+
+def analyze_rest_api(res: Resource, ctx: Context) -> list[Exposure]:
+    """A REST API's default endpoint: TLS_1_0 unless private or disabled."""
+    kind = _endpoint_type(res.get("endpointConfiguration", "types"))
+    if is_unknown(kind):
+        return [exposure(res, "execute-api endpoint", "apigateway",
+                         Setting("endpointConfiguration.types", None, Origin.UNKNOWN),
+                         unverifiable("endpointConfiguration.types (unknown until deployed)"), ctx,
+                         tightest=DISABLE_HINT)]
+    policy = res.get("securityPolicy")
+    if isinstance(policy, str) and policy:
+        setting = Setting("securityPolicy", policy, Origin.EXPLICIT)
+        if flag(res.get("disableExecuteApiEndpoint", default=False)):
+            return _execute_api(res, ctx, EXECUTE_API, "TLS_1_0")
+        return [exposure(res, "execute-api endpoint", "apigateway", setting, decide_named(REGIONAL, setting, ctx),
+                         ctx, tightest=DISABLE_HINT)]
+    return _execute_api(res, ctx, EXECUTE_API, "TLS_1_2" if kind == "PRIVATE" else "TLS_1_0")
+
+
+def analyze_v2_domain(res: Resource, ctx: Context) -> list[Exposure]:
+    """An HTTP/WebSocket custom domain: ``TLS_1_2`` is the only policy."""
+    configs = res.get("domainNameConfiguration")
+    path: tuple[Any, ...] = ("domainNameConfiguration",)
+    if configs is None:
+        path = ("domainNameConfigurations", 0)
+    setting = setting_of(res, (*path, "securityPolicy"), platform(V2).default)
+    setting = Setting(setting.prop.replace(".0.", "[0]."), setting.value, setting.origin)
+    name = res.get("domainName")
+    what = "custom domain" + (f" {name}" if isinstance(name, str) else "")
+    return [exposure(res, what, "apigateway", setting, decide_named(V2, setting, ctx), ctx, V2)]
+
+
+def analyze_v2_api(res: Resource, ctx: Context) -> list[Exposure]:
+    """An HTTP/WebSocket API's execute-api endpoint: fixed ``TLS_1_2``."""
+    return _execute_api(res, ctx, V2, "TLS_1_2")
+
+
+ANALYZERS = {
+    "aws:apigateway/domainName:DomainName": analyze_rest_domain,
+    "aws-native:apigateway:DomainName": analyze_rest_domain,
+    "aws-native:apigateway:DomainNameV2": analyze_rest_domain,
+    "aws:apigateway/restApi:RestApi": analyze_rest_api,
+    "aws-native:apigateway:RestApi": analyze_rest_api,
+    "aws:apigatewayv2/domainName:DomainName": analyze_v2_domain,
+    "aws-native:apigatewayv2:DomainName": analyze_v2_domain,
+    "aws:apigatewayv2/api:Api": analyze_v2_api,
+    "aws-native:apigatewayv2:Api": analyze_v2_api,
+}
