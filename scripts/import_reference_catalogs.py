@@ -95,7 +95,8 @@ def build_aws() -> None:
             "default": "TLS_1_2",
             "default_note": "custom domains default to TLS_1_2",
             "default_source": _source_urls(apigw["defaults"]["sources"], src),
-            "entries": {k: _entry(v, src) for k, v in apigw["rest_regional_and_private_custom_domains_and_apis"].items()},
+            "entries": {k: _entry(v, src)
+                        for k, v in apigw["rest_regional_and_private_custom_domains_and_apis"].items()},
         },
         "aws-apigateway-edge": {
             "title": "API Gateway REST: edge-optimized custom domains",
@@ -169,7 +170,7 @@ def build_gcp() -> None:
             "feature_names": {k: v["openssl"] for k, v in f2o.items()},
             "tightest": {"profile": "CUSTOM", "minTlsVersion": "TLS_1_2",
                          "customFeatures": ref["tightest_conforming"]["custom_features"]},
-            "source": [srcs[s]["url"] for s in ("gcp-ssl-policies-overview", "gcp-use-ssl-policies") if "url" in srcs[s]]
+            "source": [srcs[s]["url"] for s in ("gcp-ssl-policies-overview", "gcp-use-ssl-policies")]
             + ["https://github.com/GoogleCloudPlatform/k8s-config-connector/blob/cdb85ecf1708/"
                "pkg/test/resourcefixture/testdata/basic/compute/v1beta1/computesslpolicy/_http.log"],
         }},

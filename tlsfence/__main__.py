@@ -1,0 +1,7 @@
+"""``python -m tlsfence`` runs the CLI."""
+
+import sys
+
+from tlsfence.cli.main import main
+
+sys.exit(main())

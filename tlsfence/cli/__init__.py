@@ -1,0 +1,1 @@
+"""The ``tlsfence`` command line."""
