@@ -8,6 +8,7 @@ the reference's own conformance classes are not: tlsfence computes verdicts itse
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -30,9 +31,8 @@ def _source_urls(ids: list[str], sources: dict) -> list[str]:
             commit = src.get("commit", "HEAD")
             urls.append(f"https://github.com/{src['repo']}/blob/{commit}/{path}")
         else:
-            urls.extend(r.split(" ")[0] for r in src.get("refs", []) if r.startswith("http"))
-            if "ref" in src:
-                urls.append(src["ref"])
+            text = " ".join([*src.get("refs", []), src.get("ref", "")])
+            urls.extend(re.findall(r"https?://[^\s,)]+", text))
     return urls
 
 
@@ -41,7 +41,7 @@ def _entry(raw: dict, sources: dict) -> dict:
     out = {
         "protocols": raw.get("protocols"),
         "ciphers": raw.get("ciphers"),
-        "tls13_ciphers": raw.get("tls13_ciphers") or [],
+        "tls13_ciphers": [re.sub(r"\(.*\)$", "", c) for c in raw.get("tls13_ciphers") or []],
         "source": _source_urls(raw.get("sources", []), sources),
         "uncertain": uncertain,
     }

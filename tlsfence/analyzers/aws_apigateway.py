@@ -91,7 +91,6 @@ def analyze_v2_domain(res: Resource, ctx: Context) -> list[Exposure]:
     if configs is None:
         path = ("domainNameConfigurations", 0)
     setting = setting_of(res, (*path, "securityPolicy"), platform(V2).default)
-    setting = Setting(setting.prop.replace(".0.", "[0]."), setting.value, setting.origin)
     name = res.get("domainName")
     what = "custom domain" + (f" {name}" if isinstance(name, str) else "")
     return [exposure(res, what, "apigateway", setting, decide_named(V2, setting, ctx), ctx, V2)]

@@ -30,9 +30,9 @@ class Context:
 Analyzer = Callable[[Resource, Context], list[Exposure]]
 
 
-def setting_of(res: Resource, path: tuple[str, ...], default: Any) -> Setting:
+def setting_of(res: Resource, path: tuple[str | int, ...], default: Any) -> Setting:
     """Read a deciding property: explicit value, catalog default when absent, or unknown."""
-    prop = ".".join(path)
+    prop = ".".join(str(p) for p in path).replace(".0.", "[0].")
     value = res.get(*path)
     if is_unknown(value):
         return Setting(prop, None, Origin.UNKNOWN)
