@@ -51,7 +51,17 @@ def _entry(raw: dict, sources: dict) -> dict:
     return out
 
 
+def _apply_overrides(doc: dict) -> dict:
+    """Apply scripts/catalog_overrides.json: entries re-checked after the reference was written."""
+    overrides = json.loads((ROOT / "scripts" / "catalog_overrides.json").read_text())
+    for key, plat in doc["platforms"].items():
+        for name, fix in overrides.get(key, {}).items():
+            plat["entries"][name] = {**plat["entries"].get(name, {}), **fix}
+    return doc
+
+
 def _write(name: str, doc: dict) -> None:
+    doc = _apply_overrides(doc)
     (OUT / name).write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {name}", file=sys.stderr)
 

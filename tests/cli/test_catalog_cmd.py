@@ -22,7 +22,9 @@ def test_catalog_aws_json_rows():
     default = [r for r in elbv2 if r["default"]]
     assert [(r["setting"], r["verdict"]) for r in default] == [("ELBSecurityPolicy-2016-08", "nonconforming")]
     pq = [r for r in elbv2 if r["setting"] == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"][0]
-    assert pq["uncertain"] and pq["verdict"] == "unverifiable"
+    assert not pq["uncertain"] and pq["verdict"] == "conforming-with-excess"
+    unsure = [r for r in rows if r["setting"] == "SecurityPolicy_TLS13_1_2_2021_06"][0]
+    assert unsure["uncertain"] and unsure["verdict"] == "unverifiable"
 
 
 def test_catalog_gcp_text_is_tightest_first():
