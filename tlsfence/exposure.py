@@ -82,7 +82,10 @@ class Exposure:
         text = (f"{self.exposure} of {self.type} '{self.name}': {self.setting.describe()} is "
                 f"{self.decision.verdict.value} ({'; '.join(self.decision.reasons) or 'no detail'})")
         if self.tightest and self.decision.verdict.value != "conforming":
-            text += f"; use {self.tightest} instead"
+            if self.tightest == self.setting.value:
+                text += "; this is already the tightest setting the provider offers"
+            else:
+                text += f"; use {self.tightest} instead"
         return text
 
     def to_dict(self, *, strict: bool = False) -> dict[str, Any]:
