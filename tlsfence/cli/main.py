@@ -19,6 +19,7 @@ from tlsfence.errors import TlsfenceError
 COMMAND_MODULES: tuple[str, ...] = (
     "tlsfence.cli.profiles_cmd",
     "tlsfence.cli.catalog_cmd",
+    "tlsfence.probe.cli",
     "tlsfence.audit.cli",
 )
 

@@ -1,0 +1,143 @@
+"""``tlsfence verify TARGET...``: does a live endpoint meet the requirement right now?
+
+Exit codes (DESIGN.md, shared by every command): 0 every target conforming (excess too, unless ``--strict``),
+1 any target nonconforming or unverifiable, 2 usage error or a target that cannot be resolved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import socket
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TextIO
+
+from tlsfence.errors import InputError
+from tlsfence.probe.output import render
+from tlsfence.probe.report import TargetResult
+from tlsfence.probe.verify import VerifyOptions, verify_target
+from tlsfence.profiles import load_profile
+
+MAX_PARALLEL_TARGETS = 8
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``verify``."""
+    p = sub.add_parser("verify", help="probe live endpoints from the wire and judge them",
+                       description="Enumerate the protocols and cipher suites a live endpoint accepts with raw "
+                                   "ClientHellos, check its certificate, and judge it against a profile.")
+    p.add_argument("targets", nargs="*", metavar="TARGET", help="HOST[:PORT] (default port 443)")
+    p.add_argument("--targets-file", help="file with one target per line (# comments allowed)")
+    p.add_argument("--sni", help="server name to send and check (default: the target's host name)")
+    p.add_argument("--ip", help="connect to this address instead of resolving the host")
+    p.add_argument("--profile", help="profile name, alias or file (default: the built-in profile)")
+    p.add_argument("--strict", action="store_true", help="fail on suites outside the allowed set too")
+    p.add_argument("--allow-tls13-only", action="store_true", help="count a TLS 1.3-only endpoint as conforming")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds per connection (default 5)")
+    p.add_argument("--concurrency", type=int, default=16, help="simultaneous connections per target (default 16)")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--ca-file", help=argparse.SUPPRESS)  # tests and private PKIs: trust these roots instead
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point used by ``tlsfence.cli.main``."""
+    return run_verify(args.targets, targets_file=args.targets_file, sni=args.sni, ip=args.ip, profile=args.profile,
+                      strict=args.strict, allow_tls13_only=args.allow_tls13_only, timeout=args.timeout,
+                      fmt=args.format, concurrency=args.concurrency, cafile=args.ca_file)
+
+
+def parse_target(text: str) -> tuple[str, int]:
+    """``host``, ``host:port``, ``[v6]:port`` or ``https://host:port/`` → (host, port)."""
+    raw = text.strip()
+    if "://" in raw:
+        scheme, _, raw = raw.partition("://")
+        if scheme.lower() != "https":
+            raise InputError(f"target {text!r}: only https:// targets can be verified")
+        raw = raw.split("/", 1)[0]
+    host, port = raw, "443"
+    if raw.startswith("["):
+        host, _, rest = raw[1:].partition("]")
+        if rest:
+            if not rest.startswith(":"):
+                raise InputError(f"target {text!r}: expected [ADDRESS]:PORT")
+            port = rest[1:]
+    elif raw.count(":") == 1:
+        host, port = raw.split(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InputError(f"target {text!r}: expected HOST[:PORT] with a port between 1 and 65535")
+    return host, int(port)
+
+
+def _resolve(host: str, ip: str | None) -> str:
+    if ip:
+        try:
+            return str(ipaddress.ip_address(ip))
+        except ValueError as e:
+            raise InputError(f"--ip {ip!r} is not an IP address") from e
+    try:
+        return socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0]
+    except (socket.gaierror, UnicodeError) as e:
+        raise InputError(f"cannot resolve {host!r}: {getattr(e, 'strerror', None) or e}") from e
+
+
+def _read_targets(path: str) -> list[str]:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise InputError(f"cannot read targets file {path!r}: {e.strerror or e}") from e
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
+def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
+               ip: str | None = None, profile: str | None = None, strict: bool = False,
+               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 16,
+               cafile: str | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    names = list(targets) + (_read_targets(targets_file) if targets_file else [])
+    if not names:
+        raise InputError("no target given: pass HOST[:PORT] or --targets-file FILE")
+    if not 0 < timeout <= 300:
+        raise InputError(f"--timeout must be between 0 and 300 seconds, not {timeout:g}")
+    if not 0 < concurrency <= 256:
+        raise InputError(f"--concurrency must be between 1 and 256, not {concurrency}")
+    options = VerifyOptions(load_profile(profile).with_options(allow_tls13_only=allow_tls13_only or None),
+                            timeout, concurrency, cafile)
+    jobs = []
+    for name in names:
+        host, port = parse_target(name)
+        address = _resolve(host, ip)
+        server_name = sni or (None if _is_ip(host) else host)
+        jobs.append((name, address, port, server_name))
+    progress = err.isatty()
+    done = 0
+
+    def one(job: tuple[str, str, int, str | None]) -> TargetResult:
+        nonlocal done
+        result = verify_target(*job, options)
+        done += 1
+        if progress:
+            err.write(f"\r\x1b[Ktlsfence verify: {done}/{len(jobs)} done, last {job[0]}: {result.verdict}")
+            err.flush()
+        return result
+
+    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_TARGETS, len(jobs))) as pool:
+        results = list(pool.map(one, jobs))
+    if progress:
+        err.write("\r\x1b[K")
+    out.write(render(results, fmt, strict=strict) + "\n")
+    failing = {"nonconforming", "unverifiable"} | ({"conforming-with-excess"} if strict else set())
+    return 1 if any(r.verdict in failing for r in results) else 0
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

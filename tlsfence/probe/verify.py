@@ -1,0 +1,124 @@
+"""``tlsfence verify`` for one target: enumerate, fetch certificates, decide through the core.
+
+The suite/protocol verdict is the core's ``judge()`` (the same one the pack uses), fed with what the wire
+showed. Three things the core cannot see are layered on top, each with its reason: a version that could not be
+determined makes the verdict ``unverifiable`` (fail closed); SSLv2, which the suite registry cannot express,
+and a certificate that breaks the requirement's name or validity rule make it ``nonconforming``.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+from tlsfence.probe import certificate
+from tlsfence.probe.enumerate import Enumerator
+from tlsfence.probe.net import Endpoint
+from tlsfence.probe.report import CertificateInfo, TargetResult, VersionResult, suite_names
+from tlsfence.profiles import Profile
+from tlsfence.suites import registry
+from tlsfence.verdicts import Decision, TlsOffer, Verdict, judge, unverifiable
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """Settings shared by every target of one run.
+
+    Attributes:
+        profile: requirement profile (``allow-tls13-only`` already applied).
+        timeout: seconds per connection.
+        concurrency: simultaneous connections per target.
+        cafile: PEM bundle of trusted roots; None means Mozilla's roots from certifi.
+    """
+
+    profile: Profile
+    timeout: float = 5.0
+    concurrency: int = 16
+    cafile: str | None = None
+
+
+def verify_target(target: str, address: str, port: int, sni: str | None, options: VerifyOptions) -> TargetResult:
+    """Probe one endpoint; never raises for network trouble (it becomes ``errors`` and ``unverifiable``)."""
+    started = time.monotonic()
+    endpoint = Endpoint(address, port, sni, options.timeout)
+    enumerator = Enumerator(endpoint, options.concurrency)
+    name = sni or address
+    with ThreadPoolExecutor(max_workers=5, thread_name_prefix="tlsfence-target") as pool:
+        versions_f = pool.submit(enumerator.run)
+        cert_fs = [pool.submit(certificate.fetch_leaf, address, port, sni, options.timeout, v, options.cafile)
+                   for v in certificate.variants()]
+        ocsp_f = pool.submit(certificate.fetch_ocsp, endpoint, enumerator.counter)
+        versions = versions_f.result()
+        leaves: dict[bytes, tuple[bool, str | None]] = {}
+        cert_errors: list[str] = []
+        extra = 0
+        for (label, _c, _t), fut in zip(certificate.variants(), cert_fs, strict=True):
+            try:
+                der, trusted, reason, used = fut.result()
+            except (OSError, ssl.SSLError, ValueError) as e:
+                extra += 1
+                cert_errors.append(f"{label} handshake: {e}")
+                continue
+            extra += used
+            leaves.setdefault(der, (trusted, reason))
+        stapled, ocsp_status = ocsp_f.result()
+    certs = tuple(replace(certificate.describe(der, name, trusted, reason), ocsp_stapled=stapled,
+                          ocsp_status=ocsp_status) for der, (trusted, reason) in leaves.items())
+    decision, warnings, errors = decide(versions, certs, cert_errors, options.profile, name)
+    return TargetResult(
+        target=target, ip=address, port=port, sni=sni, versions=versions, certificates=certs,
+        verdict=decision.verdict.value, excess=decision.excess, reasons=decision.reasons, warnings=warnings,
+        handshakes=enumerator.counter.value + extra, elapsed_s=time.monotonic() - started, errors=errors,
+        profile=options.profile.name,
+    )
+
+
+def decide(versions: tuple[VersionResult, ...], certs: tuple[CertificateInfo, ...], cert_errors: list[str],
+           profile: Profile, name: str) -> tuple[Decision, tuple[str, ...], tuple[str, ...]]:
+    """The verdict for what was observed; returns (decision, warnings, errors)."""
+    errors = [f"{v.protocol}: could not determine ({v.error})" for v in versions if v.status == "unknown"]
+    accepted = [v for v in versions if v.status == "accepted"]
+    unknown_codes = [f"0x{c:04X}" for v in accepted if v.protocol != "SSLv2" for c in v.accepted
+                     if c not in registry().by_code]
+    legacy = [suite_names(v.protocol, c)["openssl"] for v in accepted if v.protocol not in ("SSLv2", "TLSv1.3")
+              for c in v.accepted]
+    tls13 = [suite_names(v.protocol, c)["iana"] for v in accepted if v.protocol == "TLSv1.3" for c in v.accepted]
+    offer = TlsOffer.of([v.protocol for v in accepted if v.protocol != "SSLv2"], legacy, tls13)
+    decision = judge(offer, profile)
+    if errors or unknown_codes:
+        what = [f"whether {v.protocol} is accepted ({v.error})" for v in versions if v.status == "unknown"]
+        if len({v.error for v in versions}) == 1 and all(v.status == "unknown" for v in versions):
+            what = [f"anything about the endpoint ({versions[0].error})"]
+        what += [f"suite {c} (not in the catalog)" for c in unknown_codes]
+        fail = unverifiable(*what)
+        decision = replace(fail, protocols=decision.protocols, suites=decision.suites,
+                           tls13_suites=decision.tls13_suites, allowed_present=decision.allowed_present,
+                           excess=decision.excess, reasons=fail.reasons + decision.reasons)
+    failures: list[str] = []
+    if any(v.protocol == "SSLv2" for v in accepted):
+        failures.append("accepts SSLv2")
+    warnings: list[str] = []
+    if accepted and not certs:
+        errors.append("certificate: no handshake completed (" + "; ".join(cert_errors) + ")")
+        if decision.verdict is not Verdict.NONCONFORMING:
+            fail = unverifiable("the certificate (no handshake completed)")
+            decision = replace(decision, verdict=Verdict.UNVERIFIABLE, reasons=fail.reasons + decision.reasons,
+                               unknown=decision.unknown + fail.unknown)
+    for cert in certs:
+        label = f"{cert.key_type} certificate"
+        if not cert.name_match:
+            failures.append(f"{label} does not match {name} (names: {', '.join(cert.names) or 'none'})")
+        if cert.expired:
+            failures.append(f"{label} is outside its validity period (not after {cert.not_after})")
+        if cert.ocsp_status == "revoked":
+            failures.append(f"{label} is revoked (stapled OCSP response)")
+        if cert.self_signed:
+            warnings.append(f"{label} is self-signed (allowed by the requirement; a Mozilla-trusted root is "
+                            "strongly recommended)")
+        elif not cert.chain_trusted:
+            warnings.append(f"{label} does not chain to a trusted root: {cert.chain_error}")
+    if failures:
+        decision = replace(decision, verdict=Verdict.NONCONFORMING, reasons=tuple(failures) + decision.reasons)
+    return decision, tuple(warnings), tuple(errors)
