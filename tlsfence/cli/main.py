@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tlsfence.cli.catalog_cmd",
     "tlsfence.probe.cli",
     "tlsfence.audit.cli",
+    "tlsfence.check.cli",
 )
 
 

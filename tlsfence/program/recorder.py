@@ -31,6 +31,7 @@ class Registration:
         dependencies: URNs.
         property_dependencies: property → URNs.
         outputs: what the mock returned.
+        source: (file URI, line) of the user code that registered it, when the SDK sent one.
     """
 
     type: str
@@ -42,6 +43,7 @@ class Registration:
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
+    source: tuple[str, int] | None = None
 
 
 def plain(value: Any) -> Any:
@@ -57,6 +59,24 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return value
+
+
+def wire(value: Any) -> Any:
+    """Encode SDK values the way the engine hands them to an analyzer: Unknown → the string sentinel,
+    secrets kept as signature envelopes (pulumi-policy unwraps them), tuples → lists, other objects → str."""
+    from pulumi.output import Unknown
+
+    if isinstance(value, Unknown):
+        return UNKNOWN_SENTINEL
+    if isinstance(value, Mapping):
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return {SIG_KEY: SECRET_SIG, "value": wire(value.get("value"))}
+        return {str(k): wire(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [wire(v) for v in value]
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    return str(value)
 
 
 def synthesize_outputs(typ: str, name: str, inputs: Mapping[str, Any], project: str) -> dict[str, Any]:
@@ -95,6 +115,8 @@ def _make_monitor_class() -> type:
                     dependencies=list(request.dependencies),
                     property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
                     outputs=dict(self.resources[response.urn].state) if response.urn in self.resources else {},
+                    source=(request.sourcePosition.uri, request.sourcePosition.line)
+                    if request.HasField("sourcePosition") and request.sourcePosition.uri else None,
                 ))
             return response
 

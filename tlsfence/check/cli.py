@@ -1,0 +1,112 @@
+"""``tlsfence check [DIR]``: the pack's verdict on a Pulumi program, without cloud credentials or the CLI.
+
+The program runs under the SDK's mocks (or the resources come from ``--from-preview``/``--from-state``);
+every resource then goes through pulumi-policy's own analyzer servicer over the pack's policies, with
+engine-encoded requests (``tlsfence.policy.engine``), so what ``check`` reports is what
+``pulumi preview --policy-pack policies`` reports. Exit 0: no mandatory violation; 1: mandatory
+violations; 2: the program could not run or the input is bad.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import json_format
+
+from tlsfence.check import inputs, report
+from tlsfence.errors import InputError
+from tlsfence.policy.config import DEFAULTS, Settings, settings_from
+from tlsfence.policy.engine import configure_request, evaluate, make_servicer
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``check``."""
+    p = sub.add_parser("check", help="run a Pulumi program offline through the tlsfence policy pack",
+                       description="Run the Pulumi Python program in DIR under mocks (no cloud, no CLI) and pass "
+                                   "every resource through the tlsfence policy pack. Exit 0 pass, 1 mandatory "
+                                   "violations, 2 the program could not run or bad input.")
+    p.add_argument("directory", nargs="?", default=".", metavar="DIR", help="Pulumi project directory (default .)")
+    p.add_argument("--stack", help="stack name: reads Pulumi.<stack>.yaml (default: the only stack file, or dev)")
+    p.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
+                   help="program config, as `pulumi config set` (repeatable; key without namespace = project's)")
+    p.add_argument("--profile", help="requirement profile: name, alias or file (pack config 'profile')")
+    p.add_argument("--strict", action="store_true", default=None, help="excess suites are mandatory violations")
+    p.add_argument("--allow-tls13-only", action="store_true", default=None, help="a TLS 1.3-only endpoint conforms")
+    p.add_argument("--preview", action="store_true", help="computed outputs unknown, as on a first preview")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--from-preview", metavar="FILE", help="read `pulumi preview --json` output instead")
+    source.add_argument("--from-state", metavar="FILE", help="read `pulumi stack export` output instead")
+    p.add_argument("--policy-config", metavar="FILE",
+                   help="pack config: the --policy-pack-config file, or one settings object for every policy")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.set_defaults(run=run)
+
+
+def _policy_config(path: str | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}: not JSON: {e}") from e
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: policy config must be a JSON object")
+    return data
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if args.profile is not None:
+        out["profile"] = args.profile
+    if args.strict:
+        out["strict"] = True
+    if args.allow_tls13_only:
+        out["allow-tls13-only"] = True
+    return out
+
+
+def _load(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], str, str]:
+    """Resources, their source positions, a description of the source and a fallback SARIF location."""
+    if args.from_preview:
+        res, src = inputs.from_preview(args.from_preview)
+        return res, src, f"preview {args.from_preview}", args.from_preview
+    if args.from_state:
+        res, src = inputs.from_state(args.from_state)
+        return res, src, f"state {args.from_state}", args.from_state
+    from tlsfence.check.program import load_project, run_project
+
+    project = load_project(args.directory, args.stack, args.config)
+    regs = run_project(project, preview=args.preview)
+    res, src = inputs.from_registrations(regs)
+    where = f"program {project.main} (stack {project.stack}{', preview' if args.preview else ''})"
+    return res, src, where, str(project.main)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate and print; 0 pass, 1 mandatory violations (2 comes from InputError via the CLI)."""
+    request = configure_request(_policy_config(args.policy_config), _overrides(args))
+    per_policy: dict[str, Settings] = {
+        name: settings_from({**DEFAULTS, **json_format.MessageToDict(cfg.properties)})
+        for name, cfg in request.policyConfig.items()}
+    resources, sources, where, fallback = _load(args)
+    servicer = make_servicer()
+    servicer.Configure(request, None)
+    from tlsfence.analyzers import handles
+
+    diagnostics = evaluate(servicer, resources, handled=handles)
+    found = report.findings(resources, per_policy)
+    main_settings = per_policy["tlsfence-elbv2-listener"]
+    result = report.build(resources, found, diagnostics, main_settings, where)
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(report.render_sarif(result, sources, fallback), indent=2))
+    else:
+        sys.stdout.write(report.render_text(result))
+    return 0 if result["summary"]["passed"] else 1

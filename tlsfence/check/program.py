@@ -1,0 +1,139 @@
+"""Find, configure and run a Pulumi Python program offline (mocks, no CLI), as ``pulumi preview`` would.
+
+What is honoured: ``Pulumi.yaml`` (``name``, ``runtime`` python, ``main``), the stack file
+``Pulumi.<stack>.yaml`` (``config``; keys without a namespace get the project's), ``--config`` overrides, the
+program directory on ``sys.path`` and as working directory. Secure config values cannot be decrypted
+without the CLI: they are passed as ``[secret]``. Anything that stops the run is a :class:`ProgramError`
+(exit 2) whose message carries the program's own exception text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import runpy
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tlsfence.errors import InputError
+from tlsfence.program.recorder import Registration, run_under_mocks
+
+
+class ProgramError(InputError):
+    """The program or its project files cannot be used, or the program raised."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Pulumi project on disk.
+
+    Attributes:
+        directory: project directory.
+        name: project name.
+        main: the Python file to run.
+        stack: stack name.
+        config: full config keys (``proj:key``) → string values.
+    """
+
+    directory: Path
+    name: str
+    main: Path
+    stack: str
+    config: Mapping[str, str] = field(default_factory=dict)
+
+
+def _yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise ProgramError(f"{path}: cannot read: {str(e).splitlines()[0]}") from e
+
+
+def _full_key(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _config_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and set(value) == {"secure"}:
+        return "[secret]"
+    return json.dumps(value)
+
+
+def load_project(directory: str | os.PathLike[str], stack: str | None = None,
+                 overrides: Sequence[str] = ()) -> Project:
+    """Read ``Pulumi.yaml`` and the stack's config; ``overrides`` are ``KEY=VALUE`` strings."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise ProgramError(f"{directory}: not a directory")
+    files = [root / n for n in ("Pulumi.yaml", "Pulumi.yml") if (root / n).is_file()]
+    if not files:
+        raise ProgramError(f"{directory}: no Pulumi.yaml (not a Pulumi project)")
+    meta = _yaml(files[0])
+    if not isinstance(meta, Mapping) or not isinstance(meta.get("name"), str):
+        raise ProgramError(f"{files[0]}: needs a 'name'")
+    runtime = meta.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, Mapping) else runtime
+    if runtime_name != "python":
+        raise ProgramError(f"{files[0]}: runtime {runtime_name!r} is not supported (tlsfence check runs python)")
+    main = root / str(meta.get("main") or ".")
+    main = main / "__main__.py" if main.is_dir() else main
+    if not main.is_file():
+        raise ProgramError(f"{main}: program not found")
+    if stack is None:
+        found = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        stack = found[0] if len(found) == 1 else "dev"
+    config: dict[str, str] = {}
+    stack_file = root / f"Pulumi.{stack}.yaml"
+    if stack_file.is_file():
+        raw = _yaml(stack_file).get("config") or {}
+        if not isinstance(raw, Mapping):
+            raise ProgramError(f"{stack_file}: 'config' must be a mapping")
+        config.update({_full_key(str(k), meta["name"]): _config_value(v) for k, v in raw.items()})
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ProgramError(f"--config {item!r}: expected KEY=VALUE")
+        config[_full_key(key.strip(), meta["name"])] = value
+    return Project(directory=root.resolve(), name=meta["name"], main=main.resolve(), stack=stack, config=config)
+
+
+@contextlib.contextmanager
+def _program_environment(directory: Path) -> Iterator[None]:
+    """The program's directory as cwd and first on sys.path; its own modules forgotten afterwards."""
+    old_cwd, old_path, old_modules = Path.cwd(), list(sys.path), set(sys.modules)
+    os.chdir(directory)
+    sys.path.insert(0, str(directory))
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        sys.path[:] = old_path
+        for name in set(sys.modules) - old_modules:
+            file = getattr(sys.modules[name], "__file__", None) or ""
+            if file.startswith(str(directory)):
+                del sys.modules[name]
+
+
+def run_project(project: Project, *, preview: bool = False) -> list[Registration]:
+    """Run the program under mocks; any failure becomes a one-line :class:`ProgramError`."""
+    def program() -> None:
+        runpy.run_path(str(project.main), run_name="__main__")
+
+    with _program_environment(project.directory):
+        try:
+            return run_under_mocks(program, project=project.name, stack=project.stack, config=project.config,
+                                   preview=preview)
+        except SystemExit as e:
+            raise ProgramError(f"the program exited with status {e.code}") from None
+        except Exception as e:  # the program's own error, whatever its type: report it, no traceback
+            text = str(e).strip().splitlines()
+            raise ProgramError(f"the program failed: {type(e).__name__}: {text[0] if text else ''}".rstrip(": "))\
+                from None

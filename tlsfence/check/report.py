@@ -1,0 +1,142 @@
+"""``tlsfence check`` results: the exposures the pack judged and the diagnostics it returned, as text/JSON/SARIF.
+
+Exposures are recomputed with the pack's own rule functions (``resource_findings`` on each resource's
+inputs, ``stack_findings`` on the outputs, with each policy's settings), so that the table can list
+conforming exposures too; the violations are the servicer's diagnostics verbatim.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from tlsfence import __version__
+from tlsfence.policy.config import Settings
+from tlsfence.policy.convert import from_wire
+from tlsfence.policy.engine import Diagnostic, WireResource
+from tlsfence.policy.metadata import FAMILIES, STACK
+from tlsfence.policy.rules import ADVISORY, MANDATORY, Finding, policy_name, resource_findings, stack_findings
+from tlsfence.resources import Resource, Stack
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]) -> list[Finding]:
+    """Every exposure the pack evaluates, in resource order, each with the level its policy reports."""
+    groups: dict[Settings, set[str]] = {}
+    for info in FAMILIES:
+        groups.setdefault(settings[info.id], set()).add(info.family)
+    by_urn: dict[str, list[Finding]] = {}
+    for w in resources:
+        res = Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.inputs), parent=w.parent)
+        for s, families in groups.items():
+            by_urn.setdefault(w.urn, []).extend(f for f in resource_findings(res, s) if f.exposure.family in families)
+    stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.outputs), parent=w.parent,
+                           dependencies=tuple(w.dependencies),
+                           property_dependencies={k: tuple(v) for k, v in w.property_dependencies.items()})
+                  for w in resources)
+    for f in stack_findings(stack, settings[STACK.id]):
+        by_urn.setdefault(f.exposure.urn, []).append(f)
+    return [f for w in resources for f in by_urn.get(w.urn, [])]
+
+
+def build(resources: Sequence[WireResource], found: Sequence[Finding], diagnostics: Sequence[Diagnostic],
+          settings: Settings, source: str) -> dict[str, Any]:
+    """The JSON report: ``exposures``, ``violations`` and ``summary``."""
+    levels = Counter(d.level for d in diagnostics)
+    return {
+        "exposures": [f.to_dict(settings.strict) for f in found],
+        "violations": [d.to_dict() for d in diagnostics],
+        "summary": {
+            "source": source,
+            "profile": settings.profile.name,
+            "strict": settings.strict,
+            "resources": len(resources),
+            "exposures": len(found),
+            "verdicts": dict(sorted(Counter(f.exposure.decision.verdict.value for f in found).items())),
+            "mandatory": levels.get(MANDATORY, 0),
+            "advisory": levels.get(ADVISORY, 0),
+            "exempted": sum(1 for f in found if f.exemption is not None),
+            "passed": levels.get(MANDATORY, 0) == 0,
+        },
+    }
+
+
+def render_text(report: Mapping[str, Any]) -> str:
+    """A table of exposures, the violations, and one summary line."""
+    rows = [("LEVEL", "VERDICT", "RESOURCE", "EXPOSURE", "SETTING")]
+    for e in report["exposures"]:
+        rows.append((e["level"], e["verdict"], f"{e['type']} {e['name']}", e["exposure"], e["setting"]))
+    widths = [min(max(len(r[i]) for r in rows), 60) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4] for r in rows]
+    if len(rows) == 1:
+        lines.append("(no TLS exposure found)")
+    if report["violations"]:
+        lines.append("")
+        lines.extend(f"[{v['level']}] {v['policy']}: {v['message']}" for v in report["violations"])
+    s = report["summary"]
+    verdicts = ", ".join(f"{n} {v}" for v, n in s["verdicts"].items()) or "none"
+    lines.append("")
+    lines.append(f"{s['resources']} resources, {s['exposures']} exposures ({verdicts}); {s['mandatory']} mandatory, "
+                 f"{s['advisory']} advisory violation(s) under profile {s['profile']}"
+                 f"{' (strict)' if s['strict'] else ''}: {'PASS' if s['passed'] else 'FAIL'}")
+    return "\n".join(lines) + "\n"
+
+
+def _artifact(uri: str) -> str:
+    """A file URI as a path relative to the working directory when inside it (what code scanning expects)."""
+    parsed = urlparse(uri)
+    if parsed.scheme not in ("file", "project"):
+        return uri
+    path = Path(unquote(parsed.path).lstrip("/") if parsed.scheme == "project" else unquote(parsed.path))
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _rules() -> list[dict[str, Any]]:
+    out = []
+    for info in (*FAMILIES, STACK):
+        for level in (MANDATORY, ADVISORY):
+            out.append({
+                "id": policy_name(info, level),
+                "name": info.title + ("" if level == MANDATORY else " (advisory)"),
+                "shortDescription": {"text": info.title},
+                "fullDescription": {"text": info.description},
+                "help": {"text": info.remediation},
+                "helpUri": info.url,
+                "defaultConfiguration": {"level": "error" if level == MANDATORY else "warning"},
+            })
+    return out
+
+
+def render_sarif(report: Mapping[str, Any], sources: Mapping[str, Any], fallback: str) -> dict[str, Any]:
+    """SARIF 2.1.0: one rule per policy, one result per violation, located at the code that declared it."""
+    rules = _rules()
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    results = []
+    for v in report["violations"]:
+        uri, line = sources.get(v["urn"], (fallback, 1))
+        location: dict[str, Any] = {
+            "physicalLocation": {"artifactLocation": {"uri": _artifact(uri)}, "region": {"startLine": max(line, 1)}},
+            "logicalLocations": [{"fullyQualifiedName": v["urn"], "kind": "resource"}],
+        }
+        results.append({
+            "ruleId": v["policy"], "ruleIndex": index.get(v["policy"], 0),
+            "level": "error" if v["level"] == MANDATORY else "warning",
+            "message": {"text": v["message"]}, "locations": [location],
+        })
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "tlsfence", "version": __version__, "semanticVersion": __version__,
+                                "rules": rules}},
+            "results": results,
+            "properties": {"summary": dict(report["summary"])},
+        }],
+    }

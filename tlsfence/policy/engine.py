@@ -1,0 +1,176 @@
+"""Drive the pack the way the Pulumi engine does, without the engine: protobuf requests into the servicer.
+
+``tlsfence check`` and the tests build pulumi-policy's own ``_PolicyAnalyzerServicer`` over the same policy
+objects the pack serves, then send it real ``AnalyzeRequest``/``AnalyzeStackRequest`` protobufs whose
+properties carry the engine's encodings (unknown sentinels, secret envelopes, numbers as floats). What the
+servicer answers is, by construction, what ``pulumi preview --policy-pack policies`` would print. The
+servicer is private API, but it is the path pulumi-policy's own tests use (``sdk/python/lib/test``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime import proto
+from pulumi_policy import EnforcementLevel
+from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+from tlsfence.policy.config import DEFAULTS, PolicyConfigError, settings_from
+from tlsfence.policy.rules import PACK_NAME, pack_kwargs, policies, policy_names
+
+#: The version a Python ``PolicyPack`` reports; the CLI takes the real one from PulumiPolicy.yaml.
+SDK_PACK_VERSION = "0.0.1"
+LEVELS = {"advisory": proto.ADVISORY, "mandatory": proto.MANDATORY, "remediate": proto.REMEDIATE,
+          "disabled": proto.DISABLED}
+LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+
+
+@dataclass
+class WireResource:
+    """One resource as the engine sends it: wire-encoded property values (sentinels, secret envelopes).
+
+    Attributes:
+        inputs: what Analyze receives (checked inputs).
+        outputs: what AnalyzeStack receives (outputs; at preview, inputs plus unknowns).
+    """
+
+    type: str
+    name: str
+    urn: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    parent: str | None = None
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One diagnostic the pack returned.
+
+    Attributes:
+        policy: policy name.
+        urn: the resource (for resource policies, the analyzed one).
+        level: ``mandatory`` or ``advisory``.
+        message: the rule's message (pulumi-policy's ``description + "\\n"`` prefix removed).
+        description: the policy's description.
+    """
+
+    policy: str
+    urn: str
+    level: str
+    message: str
+    description: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return {"policy": self.policy, "urn": self.urn, "level": self.level, "message": self.message}
+
+
+def to_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
+    """A property map as a protobuf Struct, as the engine marshals it (ints become floats)."""
+    out = struct_pb2.Struct()
+    out.update(json.loads(json.dumps(props, default=str)))
+    return out
+
+
+def _options(parent: str | None) -> proto.AnalyzerResourceOptions:
+    return proto.AnalyzerResourceOptions(parent=parent or "")
+
+
+def analyze_request(res: WireResource) -> proto.AnalyzeRequest:
+    """The ``Analyze`` request for one resource (its inputs)."""
+    return proto.AnalyzeRequest(type=res.type, properties=to_struct(res.inputs), urn=res.urn, name=res.name,
+                                options=_options(res.parent))
+
+
+def analyze_stack_request(resources: Iterable[WireResource]) -> proto.AnalyzeStackRequest:
+    """The ``AnalyzeStack`` request for all resources (their outputs, parents and dependencies)."""
+    return proto.AnalyzeStackRequest(resources=[
+        proto.AnalyzerResource(
+            type=r.type, properties=to_struct(r.outputs), urn=r.urn, name=r.name, options=_options(r.parent),
+            parent=r.parent or "", dependencies=list(r.dependencies),
+            propertyDependencies={k: proto.AnalyzerPropertyDependencies(urns=list(v))
+                                  for k, v in r.property_dependencies.items()})
+        for r in resources])
+
+
+def make_servicer() -> _PolicyAnalyzerServicer:
+    """The servicer ``PolicyPack(**pack_kwargs())`` would serve, over fresh policy objects."""
+    kw = pack_kwargs()
+    return _PolicyAnalyzerServicer(kw["name"], SDK_PACK_VERSION, policies(), kw["enforcement_level"], None,
+                                   kw["description"], kw["display_name"])
+
+
+def configure_request(policy_config: Mapping[str, Any] | None = None,
+                      overrides: Mapping[str, Any] | None = None) -> proto.ConfigureAnalyzerRequest:
+    """Reconcile config like the CLI does (schema defaults, ``all``, per-policy entries), then validate it.
+
+    ``policy_config`` is the ``--policy-pack-config`` format (``{"<policy>": level | {enforcementLevel, ...},
+    "all": level}``) or, as a shorthand, one settings object applied to every policy. ``overrides`` (from
+    command-line flags) win over both. Raises :class:`PolicyConfigError` with a message naming the key.
+    """
+    raw = dict(policy_config or {})
+    names = policy_names()
+    if raw and set(raw) <= set(DEFAULTS):
+        raw = {name: dict(raw) for name in names}
+    unknown = set(raw) - set(names) - {"all"}
+    if unknown:
+        raise PolicyConfigError(f"policy config names unknown policies {sorted(unknown)}; policies: "
+                                f"{', '.join(names)} (or give one settings object with keys {', '.join(DEFAULTS)})")
+    every = raw.get("all")
+    request = proto.ConfigureAnalyzerRequest()
+    for name in names:
+        given = raw.get(name, {})
+        level: str | None = every if isinstance(every, str) else None
+        props = dict(DEFAULTS)
+        if isinstance(given, str):
+            level = given
+        elif isinstance(given, Mapping):
+            given = dict(given)
+            level = given.pop("enforcementLevel", level)
+            props.update(given)
+        else:
+            raise PolicyConfigError(f"policy config for {name!r} must be a level or an object")
+        props.update(overrides or {})
+        settings_from(props)
+        if level is None:
+            level = "mandatory" if not name.endswith("-advisory") else "advisory"
+        if level not in LEVELS:
+            raise PolicyConfigError(f"policy config for {name!r}: {level!r} is not an enforcement level "
+                                    f"({', '.join(LEVELS)})")
+        cfg = proto.PolicyConfig(enforcementLevel=LEVELS[level])
+        cfg.properties.update(json.loads(json.dumps(props)))
+        request.policyConfig[name].CopyFrom(cfg)
+    return request
+
+
+def diagnostics(response: Any, urn: str = "") -> list[Diagnostic]:
+    """Diagnostics of an ``AnalyzeResponse``; ``urn`` fills those a resource policy leaves empty."""
+    out = []
+    for d in response.diagnostics:
+        message = d.message
+        if d.description and message.startswith(d.description + "\n"):
+            message = message[len(d.description) + 1:]
+        out.append(Diagnostic(d.policyName, d.urn or urn, LEVEL_NAMES.get(d.enforcementLevel, "advisory"),
+                              message, d.description))
+    return out
+
+
+def evaluate(servicer: Any, resources: Sequence[WireResource], handled: Any = None) -> list[Diagnostic]:
+    """Analyze every resource, then the stack; ``handled(type)`` may skip types no rule reads."""
+    out: list[Diagnostic] = []
+    for res in resources:
+        if handled is not None and not handled(res.type):
+            continue
+        out.extend(diagnostics(servicer.Analyze(analyze_request(res), None), res.urn))
+    out.extend(diagnostics(servicer.AnalyzeStack(analyze_stack_request(resources), None)))
+    return out
+
+
+__all__ = ["Diagnostic", "EnforcementLevel", "PACK_NAME", "WireResource", "analyze_request", "analyze_stack_request",
+           "configure_request", "diagnostics", "evaluate", "make_servicer", "to_struct"]

@@ -1,0 +1,98 @@
+"""Rule metadata, beside the rules: id, title, description, remediation and a link per exposure family.
+
+The families are the analyzers' ``Exposure.family`` values; ``docs/policy-pack.md``'s table is generated from
+this module (``python -m tlsfence.policy --doc-table``) and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """Metadata of one rule (a mandatory and an advisory policy share it).
+
+    Attributes:
+        id: mandatory policy name; the advisory one appends ``-advisory``.
+        family: the exposure family it judges (``Exposure.family``), or ``stack`` for the join policy.
+        title: display name.
+        description: one sentence; pulumi-policy prefixes every diagnostic with it.
+        remediation: what to change, for ``remediation_steps``.
+        url: where the provider documents the setting.
+    """
+
+    id: str
+    family: str
+    title: str
+    description: str
+    remediation: str
+    url: str
+
+
+FAMILIES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        "tlsfence-elbv2-listener", "elbv2-listener", "ALB/NLB listener TLS policy",
+        "ELBv2 HTTPS/TLS listeners must use an SSL policy that meets the TLS profile; HTTP listeners must only "
+        "redirect to HTTPS",
+        "Set sslPolicy to ELBSecurityPolicy-TLS13-1-2-Res-2021-06 (or a PQ/FIPS variant); an absent sslPolicy "
+        "means ELBSecurityPolicy-2016-08. Give HTTP listeners a single redirect action to HTTPS.",
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html"),
+    RuleInfo(
+        "tlsfence-classic-elb", "classic-elb", "Classic ELB listener TLS",
+        "Classic ELB HTTPS/SSL listeners must negotiate only what the TLS profile allows; plaintext HTTP listeners "
+        "are not allowed",
+        "Attach a custom SSLNegotiationPolicyType policy (Protocol-TLSv1.2 and the allowed ECDHE AES128 suites) "
+        "to each HTTPS/SSL listener; remove HTTP listeners.",
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-policy-table.html"),
+    RuleInfo(
+        "tlsfence-classic-elb-policy", "classic-elb-policy", "Classic ELB SSL negotiation policy",
+        "Classic ELB SSL negotiation policies must enable only what the TLS profile allows",
+        "Enable Protocol-TLSv1.2 only and the allowed ECDHE AES128 suites; disable every other protocol and suite.",
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-ssl-security-policy.html"),
+    RuleInfo(
+        "tlsfence-apigateway", "apigateway", "API Gateway endpoint TLS",
+        "API Gateway custom domains must use a security policy that meets the TLS profile, and default "
+        "execute-api endpoints must be disabled",
+        "REST regional: SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 with endpointAccessMode; edge: "
+        "SecurityPolicy_TLS12_PFS_2025_EDGE; set disableExecuteApiEndpoint: true on REST, HTTP and WebSocket APIs.",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html"),
+    RuleInfo(
+        "tlsfence-cloudfront", "cloudfront", "CloudFront viewer TLS",
+        "CloudFront distributions must serve viewers with a custom certificate and a minimum protocol version that "
+        "meets the TLS profile",
+        "Use an ACM certificate (sni-only) and minimumProtocolVersion TLSv1.2_2021 or TLSv1.2_2025; the default "
+        "*.cloudfront.net certificate forces TLSv1.",
+        "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-"
+        "protocols-ciphers.html"),
+    RuleInfo(
+        "tlsfence-gcp-proxy", "gcp-proxy", "Google Cloud target proxy TLS",
+        "Google Cloud HTTPS/SSL target proxies must use an SSL policy that meets the TLS profile; HTTP proxies "
+        "must only redirect to HTTPS",
+        "Set sslPolicy to a policy with profile CUSTOM, minTlsVersion TLS_1_2 and the allowed GCM/CHACHA20 "
+        "features; a proxy without one gets COMPATIBLE/TLS_1_0. Give HTTP proxies a URL map with "
+        "defaultUrlRedirect.httpsRedirect: true.",
+        "https://cloud.google.com/load-balancing/docs/ssl-policies-concepts"),
+    RuleInfo(
+        "tlsfence-gcp-ssl-policy", "gcp-ssl-policy", "Google Cloud SSL policy",
+        "Google Cloud SSL policies must enable only what the TLS profile allows",
+        "Use profile CUSTOM, minTlsVersion TLS_1_2 and customFeatures limited to the allowed ECDHE GCM/CHACHA20 "
+        "suites.",
+        "https://cloud.google.com/load-balancing/docs/ssl-policies-concepts"),
+    RuleInfo(
+        "tlsfence-serverless", "serverless", "Google serverless default URL",
+        "Cloud Run, Cloud Functions and API Gateway default URLs run on Google-managed TLS that no setting locks "
+        "to the TLS profile, so they must be closed",
+        "Serve through an external Application Load Balancer (serverless NEG, CUSTOM SSL policy) and close the "
+        "default URL (ingress internal-and-cloud-load-balancing, defaultUriDisabled: true), or exempt it with a "
+        "reason.",
+        "https://cloud.google.com/run/docs/securing/ingress"),
+)
+
+STACK = RuleInfo(
+    "tlsfence-stack-join", "stack", "TLS settings decided across resources",
+    "Exposures whose TLS is set on another resource (a GCP proxy's SSL policy or URL map, a classic ELB "
+    "listener's attached policies) must meet the TLS profile; an unresolvable join fails closed",
+    "Reference the SSL policy, URL map or classic ELB policy resource from the same stack (e.g. "
+    "sslPolicy=policy.self_link) so the join resolves, and make that resource conform.",
+    "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/")

@@ -1,0 +1,198 @@
+"""The pack's rules: thin adapters from pulumi-policy arguments to :func:`tlsfence.analyzers.analyze`.
+
+pulumi-policy gives each policy exactly one enforcement level, and a verdict maps to a level only once the
+config (``strict``) is read. So every exposure family has two resource policies: ``tlsfence-<family>``
+(MANDATORY) reports the exposures whose level is mandatory, ``tlsfence-<family>-advisory`` (ADVISORY) those
+whose level is advisory (excess unless strict, not-terminated, exempted). Each exposure is reported once, by
+exactly one of the two. The same pair exists for the stack policy, which decides what a single resource
+cannot (``Exposure.needs_join``): a GCP proxy's SSL policy or URL map, a classic ELB listener's attached
+policies, joined through property dependencies and failing closed when the join does not resolve.
+
+Which family a resource belongs to is whatever its analyzer says (``Exposure.family``): there is no token
+table here. This module builds policy *objects* only; ``policies/__main__.py`` constructs the pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+from tlsfence.analyzers import analyze, handles
+from tlsfence.errors import TlsfenceError
+from tlsfence.exposure import Exposure
+from tlsfence.policy.config import SCHEMA, Exemption, Settings, settings_from
+from tlsfence.policy.convert import resource_from_args, stack_from_args
+from tlsfence.policy.metadata import FAMILIES, STACK, RuleInfo
+from tlsfence.resources import Resource, Stack
+
+PACK_NAME = "tlsfence"
+MANDATORY, ADVISORY, NONE = "mandatory", "advisory", "none"
+_ENFORCEMENT = {MANDATORY: EnforcementLevel.MANDATORY, ADVISORY: EnforcementLevel.ADVISORY}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An exposure as the pack reports it.
+
+    Attributes:
+        exposure: the analyzer's exposure.
+        level: ``mandatory``, ``advisory`` or ``none`` after strict, exemptions and internet-facing-only.
+        exemption: the waiver that covers it, if any (its reason is echoed).
+        note: why the level differs from the verdict's (exempted, internal).
+    """
+
+    exposure: Exposure
+    level: str
+    exemption: Exemption | None = None
+    note: str = ""
+
+    def message(self) -> str:
+        """The diagnostic text: the exposure's message, prefixed by the exemption when waived."""
+        text = self.exposure.message()
+        return f"exempted ({self.exemption.reason}): {text}" if self.exemption is not None else text
+
+    def to_dict(self, strict: bool) -> dict[str, Any]:
+        """JSON form: the exposure's fields with the pack's level."""
+        out = self.exposure.to_dict(strict=strict)
+        out.update(level=self.level, message=self.message(), verdict_level=self.exposure.level(strict=strict),
+                   exemption=self.exemption.reason if self.exemption else None, note=self.note)
+        return out
+
+
+def finding(exposure: Exposure, settings: Settings) -> Finding:
+    """Apply the settings to one exposure: strict, internet-facing-only, then exemptions."""
+    level = exposure.level(strict=settings.strict)
+    if settings.internet_facing_only and exposure.internet_facing is False:
+        return Finding(exposure, NONE, note="internal (internet-facing-only)")
+    waiver = settings.exemption_for(exposure)
+    if waiver is not None and level != NONE:
+        return Finding(exposure, ADVISORY, waiver, note=f"exempted: {waiver.reason}")
+    return Finding(exposure, level)
+
+
+def resource_findings(resource: Resource, settings: Settings, family: str | None = None) -> list[Finding]:
+    """What a resource policy decides alone (exposures that need a join are left to the stack policy)."""
+    if not handles(resource.type):
+        return []
+    return [finding(e, settings) for e in analyze(resource, settings.profile)
+            if not e.needs_join and (family is None or e.family == family)]
+
+
+def stack_findings(stack: Stack, settings: Settings) -> list[Finding]:
+    """What only the stack can decide: each exposure a resource left to a join, decided with the join."""
+    out: list[Finding] = []
+    for res in stack:
+        if not handles(res.type):
+            continue
+        alone = analyze(res, settings.profile)
+        if not any(e.needs_join for e in alone):
+            continue
+        joined = analyze(res, settings.profile, stack)
+        if len(joined) == len(alone):
+            picked = [j for j, a in zip(joined, alone, strict=True) if a.needs_join]
+        else:
+            texts = {a.exposure for a in alone if a.needs_join}
+            picked = [j for j in joined if j.exposure in texts]
+        out.extend(finding(e, settings) for e in picked)
+    return out
+
+
+def _resource_validator(family: str, level: str) -> Callable[[Any, Callable[..., None]], None]:
+    def validate(args: Any, report: Callable[..., None]) -> None:
+        if not handles(args.resource_type):
+            return
+        try:
+            settings = settings_from(args.get_config())
+            found = resource_findings(resource_from_args(args), settings, family)
+        except UnknownValueError as e:  # never expected: convert reads raw values; fail closed all the same
+            if level == MANDATORY:
+                report(f"unverifiable: {e.message}, and it decides this resource's TLS")
+            return
+        except TlsfenceError as e:
+            if level == MANDATORY:
+                report(f"tlsfence cannot evaluate {args.resource_type} '{args.name}': {e}")
+            return
+        for f in found:
+            if f.level == level:
+                report(f.message())
+
+    return validate
+
+
+def _stack_validator(level: str) -> Callable[[Any, Callable[..., None]], None]:
+    def validate(args: Any, report: Callable[..., None]) -> None:
+        try:
+            settings = settings_from(args.get_config())
+            found = stack_findings(stack_from_args(args), settings)
+        except UnknownValueError as e:
+            if level == MANDATORY:
+                report(f"unverifiable: {e.message}, and it decides a joined exposure's TLS")
+            return
+        except TlsfenceError as e:
+            if level == MANDATORY:
+                report(f"tlsfence cannot evaluate the stack: {e}")
+            return
+        for f in found:
+            if f.level == level:
+                report(f.message(), f.exposure.urn)
+
+    return validate
+
+
+def policy_name(info: RuleInfo, level: str) -> str:
+    """``tlsfence-<family>`` for the mandatory policy, ``...-advisory`` for the advisory one."""
+    return info.id if level == MANDATORY else f"{info.id}-advisory"
+
+
+def _kwargs(info: RuleInfo, level: str) -> dict[str, Any]:
+    what = "violations" if level == MANDATORY else "advisory findings (excess, pass-through, exemptions)"
+    return dict(
+        name=policy_name(info, level),
+        description=f"{info.description} ({what})",
+        enforcement_level=_ENFORCEMENT[level],
+        config_schema=PolicyConfigSchema(properties=SCHEMA),
+        display_name=f"{info.title}" + ("" if level == MANDATORY else " (advisory)"),
+        severity=Severity.HIGH if level == MANDATORY else Severity.LOW,
+        remediation_steps=info.remediation,
+        url=info.url,
+        tags=["tls", info.family],
+    )
+
+
+def policies() -> list[Any]:
+    """Fresh policy objects for every family and level, then the stack pair; the pack's whole content."""
+    out: list[Any] = []
+    for info in FAMILIES:
+        for level in (MANDATORY, ADVISORY):
+            out.append(ResourceValidationPolicy(validate=_resource_validator(info.family, level),
+                                                **_kwargs(info, level)))
+    for level in (MANDATORY, ADVISORY):
+        out.append(StackValidationPolicy(validate=_stack_validator(level), **_kwargs(STACK, level)))
+    return out
+
+
+def policy_names() -> list[str]:
+    """Every policy name, in pack order (used by the config expander and SARIF)."""
+    return [policy_name(info, level) for info in (*FAMILIES, STACK) for level in (MANDATORY, ADVISORY)]
+
+
+def pack_kwargs() -> dict[str, Any]:
+    """Everything ``PolicyPack(...)`` takes, so the pack and the in-process servicer cannot drift apart."""
+    return dict(
+        name=PACK_NAME,
+        policies=policies(),
+        enforcement_level=EnforcementLevel.MANDATORY,
+        description="Rejects stacks that expose a TLS listener, proxy, domain or endpoint outside the TLS profile "
+                    "(default: the partner transport requirement of 2024-12-03).",
+        display_name="tlsfence TLS guardrails",
+    )
