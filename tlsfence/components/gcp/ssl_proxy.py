@@ -1,0 +1,64 @@
+"""A global proxy Network Load Balancer that terminates TLS (target SSL proxy) with the derived SSL policy.
+
+A target SSL proxy without an SSL policy gets COMPATIBLE/TLS 1.0, like an HTTPS proxy; the component always
+attaches its own. There is no port 80: an SSL proxy carries arbitrary TCP, so there is nothing to redirect.
+Source: https://cloud.google.com/load-balancing/docs/ssl (SSL policies apply to target SSL proxies).
+"""
+
+from typing import NotRequired
+
+import pulumi
+import pulumi_gcp as gcp
+
+from tlsfence.components.base import ComponentConfigError, FrontDoor, https_url, options_of, require
+from tlsfence.components.gcp.policy import TlsPolicyArgs, policy_from_args, ssl_policy
+
+
+class SslProxyLoadBalancerArgs(TlsPolicyArgs):
+    """Inputs of :class:`SslProxyLoadBalancer`."""
+
+    backend_service: pulumi.Input[str]
+    """Self-link or id of a global backend service (protocol SSL or TCP, load_balancing_scheme EXTERNAL)."""
+    domains: NotRequired[list[str]]
+    """Domains of a Google-managed certificate; give these or certificates. The first is the endpoint."""
+    certificates: NotRequired[pulumi.Input[list[str]]]
+    """Self-links of existing SSL certificates."""
+    ip_address: NotRequired[pulumi.Input[str]]
+    """An existing global address; without it, one is reserved."""
+    port: NotRequired[int]
+    """Listening port (default 443)."""
+
+
+class SslProxyLoadBalancer(FrontDoor):
+    """A global SSL proxy load balancer on a CUSTOM SSL policy."""
+
+    ip_address: pulumi.Output[str]
+    """The load balancer's IP address."""
+    ssl_policy_name: pulumi.Output[str]
+    """Name of the SSL policy the SSL proxy uses."""
+
+    def __init__(self, name: str, args: SslProxyLoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        comp = type(self).__name__
+        data = options_of(args, SslProxyLoadBalancerArgs.__annotations__, comp, name)
+        values, decision = policy_from_args(comp, name, data)
+        backend = require(data, "backend_service", comp, name)
+        domains, certs = data.get("domains"), data.get("certificates")
+        if not domains and not certs:
+            raise ComponentConfigError(f"{comp} '{name}': give domains (Google-managed certificate) or certificates")
+        port = int(data.get("port", 443))
+        super().__init__(name, opts)
+
+        policy = ssl_policy(self, name, values)
+        if not certs:
+            certs = [gcp.compute.ManagedSslCertificate(
+                f"{name}-cert", managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=domains),
+                opts=self._child()).self_link]
+        address = data.get("ip_address") or gcp.compute.GlobalAddress(f"{name}-ip", opts=self._child()).address
+        proxy = gcp.compute.TargetSSLProxy(f"{name}-ssl", backend_service=backend, ssl_certificates=certs,
+                                           ssl_policy=policy.self_link, opts=self._child())
+        gcp.compute.GlobalForwardingRule(f"{name}-ssl", target=proxy.self_link, port_range=str(port),
+                                         ip_protocol="TCP", ip_address=address, load_balancing_scheme="EXTERNAL",
+                                         opts=self._child())
+        host = domains[0] if domains else address
+        endpoint = https_url(host) if port == 443 else pulumi.Output.concat("tls://", host, f":{port}")
+        self._publish(endpoint, values.name, decision, ip_address=address, ssl_policy_name=policy.name)
