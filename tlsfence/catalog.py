@@ -156,8 +156,12 @@ def platform(key: str) -> Platform:
         raise CatalogError(f"unknown catalog platform {key!r}; known: {', '.join(sorted(platforms()))}") from None
 
 
+@cache
 def tightest(key: str, profile: Profile) -> str:
-    """The best catalogued setting of a platform under ``profile`` (fewest excess suites, certain entries only)."""
+    """The best catalogued setting of a platform under ``profile`` (fewest excess suites, certain entries only).
+
+    Cached: every exposure asks for its remediation, and an account audit has thousands of exposures.
+    """
     from tlsfence.verdicts import VERDICT_ORDER  # local: verdicts is imported above only for names
 
     best: tuple[int, int, int] | None = None
