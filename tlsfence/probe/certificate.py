@@ -13,6 +13,7 @@ import hashlib
 import ipaddress
 import socket
 import ssl
+import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -122,7 +123,9 @@ def describe(der: bytes, hostname: str, trusted: bool, chain_error: str | None,
 def _context(ciphers: str, tls12_only: bool, verify: bool, cafile: str) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
-    ctx.minimum_version = ssl.TLSVersion.TLSv1
+    with warnings.catch_warnings():  # TLS 1.0 is deprecated, which is exactly why we must see such servers' certs
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
     if tls12_only:
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     ctx.set_ciphers(ciphers)

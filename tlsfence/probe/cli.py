@@ -16,9 +16,6 @@ from pathlib import Path
 from typing import TextIO
 
 from tlsfence.errors import InputError
-from tlsfence.probe.output import render
-from tlsfence.probe.report import TargetResult
-from tlsfence.probe.verify import VerifyOptions, verify_target
 from tlsfence.profiles import load_profile
 
 MAX_PARALLEL_TARGETS = 8
@@ -40,6 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--concurrency", type=int, default=16, help="simultaneous connections per target (default 16)")
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--ca-file", help=argparse.SUPPRESS)  # tests and private PKIs: trust these roots instead
+    p.add_argument("--split-ways", type=int, default=8, help=argparse.SUPPRESS)  # 1: plain elimination chains
     p.set_defaults(run=run)
 
 
@@ -47,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     """Entry point used by ``tlsfence.cli.main``."""
     return run_verify(args.targets, targets_file=args.targets_file, sni=args.sni, ip=args.ip, profile=args.profile,
                       strict=args.strict, allow_tls13_only=args.allow_tls13_only, timeout=args.timeout,
-                      fmt=args.format, concurrency=args.concurrency, cafile=args.ca_file)
+                      fmt=args.format, concurrency=args.concurrency, cafile=args.ca_file,
+                      split_ways=args.split_ways)
 
 
 def parse_target(text: str) -> tuple[str, int]:
@@ -95,8 +94,14 @@ def _read_targets(path: str) -> list[str]:
 def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
                ip: str | None = None, profile: str | None = None, strict: bool = False,
                allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 16,
-               cafile: str | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+               cafile: str | None = None, split_ways: int = 8, out: TextIO | None = None,
+               err: TextIO | None = None) -> int:
     """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""
+    # Imported here so that building the CLI parser does not load cryptography for other commands.
+    from tlsfence.probe.output import render
+    from tlsfence.probe.report import TargetResult
+    from tlsfence.probe.verify import VerifyOptions, verify_target
+
     out = out or sys.stdout
     err = err or sys.stderr
     names = list(targets) + (_read_targets(targets_file) if targets_file else [])
@@ -107,7 +112,7 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
     if not 0 < concurrency <= 256:
         raise InputError(f"--concurrency must be between 1 and 256, not {concurrency}")
     options = VerifyOptions(load_profile(profile).with_options(allow_tls13_only=allow_tls13_only or None),
-                            timeout, concurrency, cafile)
+                            timeout, concurrency, cafile, max(1, split_ways))
     jobs = []
     for name in names:
         host, port = parse_target(name)

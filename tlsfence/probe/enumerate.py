@@ -2,10 +2,12 @@
 
 Per version: offer every code point usable there, record the server's pick, remove it, repeat until the
 server refuses: accepted + 1 handshakes (testssl.sh's "sockets" method; ../shared/reference/
-tls_probing_notes.md §1). All versions run at once, each connection under a per-target cap. Robustness rules
-from the notes: an unoffered pick switches to one suite per hello (testssl.sh #793); a refused hello of more
-than 127 suites is retried in chunks (testssl.sh #806, #189); more than 7 accepted suites fan the rest out
-into parallel chains; a timeout or reset makes the version ``unknown``, never ``refused``.
+tls_probing_notes.md §1). All versions run at once, each connection under a per-target cap. Once a version
+accepts a suite, the rest is dealt into ``split_ways`` parallel chains (likeliest suites first, so each chain
+meets about one accepted suite): about 3 round trips per version instead of 2 × (accepted + 1), for at most
+``split_ways - 1`` extra handshakes (``split_ways=1`` is the plain chain). Robustness rules from the notes: an
+unoffered pick switches to one suite per hello (testssl.sh #793); a refused hello of more than 127 suites is
+retried in chunks (testssl.sh #806, #189); a timeout or reset makes the version ``unknown``, never ``refused``.
 """
 
 from __future__ import annotations
@@ -26,19 +28,32 @@ from tlsfence.probe.wire import (
     build_sslv2_client_hello,
     parse_server_reply,
 )
-from tlsfence.suites import PROTOCOLS, registry
+from tlsfence.suites import PROTOCOLS, CipherSuite, registry
 
 CHUNK = 127  # largest hello that 128-suite-intolerant servers accept (with the SCSV/extension: 128)
-SPLIT_AFTER = 7  # accepted suites before the rest of a version fans out (notes §1: C went 8.3 s → 2.1 s)
-SPLIT_WAYS = 8
+SPLIT_WAYS = 8  # default fan-out after the first accepted suite (notes §1.4 measured 8 ways)
 ALERT_PROTOCOL_VERSION = 70  # the version itself is refused: no point retrying with fewer suites
 
 
 def offered_codes(protocol: str) -> list[int]:
-    """Every code point a client may offer at ``protocol``: the full IANA registry, or the SSLv2 specs."""
+    """Every code point a client may offer at ``protocol``, likeliest first: the full IANA registry, or SSLv2's."""
     if protocol == "SSLv2":
         return list(SSLV2_SPECS)
-    return [s.code for s in registry().suites if s.usable_at(protocol)]
+    return [s.code for s in sorted((s for s in registry().suites if s.usable_at(protocol)), key=_likelihood)]
+
+
+def _likelihood(suite: CipherSuite) -> tuple[int, int, int, int]:
+    """Sort key: ECDHE before DHE before RSA before the rest; AEAD before CBC; SHA-2 before SHA-1."""
+    kx = {"any": 0, "ECDH": 0, "DH": 1, "RSA": 2}.get(suite.kx, 3)
+    aead = 0 if any(m in suite.iana for m in ("GCM", "CHACHA20", "CCM")) else 1
+    sha2 = 0 if suite.iana.endswith(("SHA256", "SHA384")) else 1
+    return kx, aead, sha2, suite.code
+
+
+def deal(codes: Sequence[int], ways: int) -> list[list[int]]:
+    """Deal ``codes`` round-robin into ``ways`` non-empty lists, so the likeliest land in different lists."""
+    ways = max(1, min(ways, len(codes)))
+    return [list(codes[i::ways]) for i in range(ways)]
 
 
 @dataclass(frozen=True)
@@ -81,10 +96,12 @@ class Enumerator:
         endpoint: where to connect.
         counter: connections opened (all versions).
         gate: caps concurrent connections to this target.
+        split_ways: parallel chains a version fans out into after its first accepted suite (1: plain chain).
     """
 
-    def __init__(self, endpoint: Endpoint, concurrency: int = 16) -> None:
+    def __init__(self, endpoint: Endpoint, concurrency: int = 16, split_ways: int = SPLIT_WAYS) -> None:
         self.endpoint = endpoint
+        self.split_ways = max(1, split_ways)
         self.counter = Counter()
         self.gate = threading.BoundedSemaphore(max(1, concurrency))
 
@@ -104,7 +121,7 @@ class Enumerator:
             if first is not None and len(codes) > CHUNK and first.kind == "refuse" and \
                     first.alert != ALERT_PROTOCOL_VERSION:
                 chain.note(f"full hello of {len(codes)} suites refused ({first.detail}); retried in chunks of {CHUNK}")
-                chunks = [codes[i:i + CHUNK] for i in range(0, len(codes), CHUNK)]
+                chunks = deal(codes, -(-len(codes) // CHUNK))
                 self._parallel([lambda c=c: self._chain(chain, c, split=False) for c in chunks])
         handshakes = chain.handshakes
         if chain.errors:
@@ -153,8 +170,8 @@ class Enumerator:
                 break
             chain.add(cipher)
             remaining.remove(cipher)
-            if split and len(chain.accepted) >= SPLIT_AFTER and len(remaining) > SPLIT_WAYS:
-                parts = [remaining[i::SPLIT_WAYS] for i in range(SPLIT_WAYS)]
+            if split and self.split_ways > 1 and len(remaining) > 1:
+                parts = deal(remaining, self.split_ways)
                 self._parallel([lambda p=p: self._chain(chain, p, split=False) for p in parts])
                 break
         return first

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from tlsfence.probe import certificate
-from tlsfence.probe.enumerate import Enumerator
+from tlsfence.probe.enumerate import SPLIT_WAYS, Enumerator
 from tlsfence.probe.net import Endpoint
 from tlsfence.probe.report import CertificateInfo, TargetResult, VersionResult, suite_names
 from tlsfence.profiles import Profile
@@ -31,19 +31,21 @@ class VerifyOptions:
         timeout: seconds per connection.
         concurrency: simultaneous connections per target.
         cafile: PEM bundle of trusted roots; None means Mozilla's roots from certifi.
+        split_ways: parallel chains per version after the first accepted suite (1: plain elimination).
     """
 
     profile: Profile
     timeout: float = 5.0
     concurrency: int = 16
     cafile: str | None = None
+    split_ways: int = SPLIT_WAYS
 
 
 def verify_target(target: str, address: str, port: int, sni: str | None, options: VerifyOptions) -> TargetResult:
     """Probe one endpoint; never raises for network trouble (it becomes ``errors`` and ``unverifiable``)."""
     started = time.monotonic()
     endpoint = Endpoint(address, port, sni, options.timeout)
-    enumerator = Enumerator(endpoint, options.concurrency)
+    enumerator = Enumerator(endpoint, options.concurrency, options.split_ways)
     name = sni or address
     with ThreadPoolExecutor(max_workers=5, thread_name_prefix="tlsfence-target") as pool:
         versions_f = pool.submit(enumerator.run)
