@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tlsfence.analyzers import analyze_stack, handles
+from tlsfence.analyzers import analyze_stack
 from tlsfence.check.inputs import from_registrations
-from tlsfence.policy.engine import configure_request, evaluate, make_servicer
+from tlsfence.policy.engine import analyze_request, analyze_stack_request, configure_request, diagnostics, make_servicer
 from tlsfence.profiles import load_profile
 from tlsfence.program.recorder import run_under_mocks, to_stack
 
@@ -54,7 +54,10 @@ def pack(regs: list, *, strict: bool = False) -> list:
     servicer = make_servicer()
     servicer.Configure(configure_request(None, {"strict": True} if strict else None), None)
     resources, _ = from_registrations(regs)
-    return evaluate(servicer, resources, handled=handles)
+    out = []
+    for res in resources:  # what the engine does: Analyze every resource, then AnalyzeStack once
+        out.extend(diagnostics(servicer.Analyze(analyze_request(res), None), res.urn))
+    return out + diagnostics(servicer.AnalyzeStack(analyze_stack_request(resources), None))
 
 
 def mandatory(diagnostics: list) -> list:
