@@ -1,0 +1,105 @@
+"""``tlsfence verify`` through the real CLI: exit codes, one-line errors, target parsing, targets files,
+SARIF and text output, and no progress noise when stderr is not a terminal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tlsfence.cli.main import main
+from tlsfence.errors import InputError
+from tlsfence.probe.cli import parse_target
+
+LONG_LABEL = "a" * 64 + ".test"  # fails IDNA encoding locally: no DNS query leaves the machine
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("example.com", ("example.com", 443)),
+    ("example.com:8443", ("example.com", 8443)),
+    ("[::1]:8443", ("::1", 8443)),
+    ("[::1]", ("::1", 443)),
+    ("::1", ("::1", 443)),
+    ("https://example.com:9443/path", ("example.com", 9443)),
+])
+def test_parse_target(text, expected):
+    assert parse_target(text) == expected
+
+
+@pytest.mark.parametrize("text", ["example.com:0", "example.com:70000", "example.com:http", ":443",
+                                  "http://example.com", "[::1]x"])
+def test_bad_targets_are_input_errors(text):
+    with pytest.raises(InputError, match="target"):
+        parse_target(text)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["verify"], "tlsfence: error: no target given: pass HOST[:PORT] or --targets-file FILE\n"),
+    (["verify", "example.com:99999"], "tlsfence: error: target 'example.com:99999': expected HOST[:PORT] with a "
+                                      "port between 1 and 65535\n"),
+    (["verify", "x.test", "--ip", "not-an-ip"], "tlsfence: error: --ip 'not-an-ip' is not an IP address\n"),
+    (["verify", "x.test", "--ip", "127.0.0.1", "--timeout", "0"],
+     "tlsfence: error: --timeout must be between 0 and 300 seconds, not 0\n"),
+    (["verify", "--targets-file", "/nonexistent/targets.txt"],
+     "tlsfence: error: cannot read targets file '/nonexistent/targets.txt': No such file or directory\n"),
+    (["verify", "x.test", "--ip", "127.0.0.1", "--profile", "nope"], "tlsfence: error: unknown profile 'nope'"),
+    ([ "verify", f"{LONG_LABEL}:443"], f"tlsfence: error: cannot resolve '{LONG_LABEL}': "),
+])
+def test_usage_and_resolution_errors_exit_2_with_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_targets_file_with_comments_and_sarif(nginx, pki, tmp_path, capsys):
+    listing = tmp_path / "targets.txt"
+    listing.write_text(f"# partner endpoints\nserver.test:{nginx['legacy']}  # old\n\nserver.test:{nginx['extra']}\n")
+    code = main(["verify", "--targets-file", str(listing), "--ip", "127.0.0.1", "--ca-file", pki.ca,
+                 "--format", "sarif", "--timeout", "3"])
+    assert code == 1
+    log = json.loads(capsys.readouterr().out)
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    run = log["runs"][0]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert [(r["ruleId"], r["level"]) for r in run["results"]] == [("TLSF-VERIFY-001", "error"),
+                                                                    ("TLSF-VERIFY-003", "warning")]
+    for result in run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["message"]["text"]
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("https://server.test:")
+    assert run["results"][1]["properties"]["excess"] == ["AES128-GCM-SHA256", "AES128-SHA",
+                                                        "ECDHE-RSA-AES256-GCM-SHA384"]
+
+
+def test_subprocess_text_output_and_no_progress_without_a_tty(nginx, pki):
+    proc = subprocess.run([sys.executable, "-m", "tlsfence", "verify", f"server.test:{nginx['allowed6']}",
+                           "--ip", "127.0.0.1", "--ca-file", pki.ca, "--timeout", "3"],
+                          capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (f"server.test:{nginx['allowed6']} (127.0.0.1:{nginx['allowed6']}, SNI server.test): "
+                        "conforming  [profile partner-tls-2024-12-03]")
+    assert lines[1].startswith("  TLSv1.2  ECDHE-")
+    assert "  refused  SSLv2, SSLv3, TLSv1.0, TLSv1.1" in lines
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_module_entry_point_matches_the_cli(nginx, pki):
+    proc = subprocess.run([sys.executable, "-m", "tlsfence.probe", "verify", f"server.test:{nginx['legacy']}",
+                           "--ip", "127.0.0.1", "--ca-file", pki.ca, "--format", "json"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)[0]["verdict"] == "nonconforming"
+
+
+def test_json_keys_are_the_documented_ones(nginx, pki, capsys):
+    main(["verify", f"server.test:{nginx['allowed6']}", "--ip", "127.0.0.1", "--ca-file", pki.ca, "--format", "json"])
+    result = json.loads(capsys.readouterr().out)[0]
+    assert set(result) == {"target", "ip", "port", "sni", "protocols", "suites", "verdict", "profile", "excess",
+                           "reasons", "warnings", "certificate", "certificates", "versions", "handshakes",
+                           "elapsed_s", "errors"}
+    assert set(result["certificate"]) >= {"names", "issuer", "not_after", "key_type", "name_match", "chain_trusted",
+                                          "self_signed", "ocsp_stapled"}
+    assert result["suites"]["TLSv1.2"][0].keys() == {"code", "openssl", "iana"}

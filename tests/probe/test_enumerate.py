@@ -1,0 +1,160 @@
+"""Elimination chains: handshake counts on real servers, and the robustness rules against quirky fakes.
+
+Every fake ends within the timeout with the right verdict (the certificate handshakes reach a real nginx
+behind the fake, so the verdict is the real one).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from typing import Any
+
+import pytest
+
+from tests.probe.fakes import ALERT_ILLEGAL_PARAMETER, ALERT_PROTOCOL_VERSION, FakeServer, Hello, server_hello
+from tests.probe.servers import Pki
+from tlsfence.probe.cli import run_verify
+from tlsfence.probe.enumerate import Enumerator, deal, offered_codes
+from tlsfence.probe.net import Endpoint
+from tlsfence.suites import registry
+
+ECDHE_RSA_AES128_GCM = 0xC02F
+AES256_SHA = 0x0035
+
+
+def names(codes: tuple[int, ...]) -> set[str]:
+    return {registry().by_code[c].openssl for c in codes}
+
+
+def by_version(results: tuple[Any, ...]) -> dict[str, Any]:
+    return {r.protocol: r for r in results}
+
+
+def verify_json(port: int, pki: Pki, timeout: float = 2.0) -> tuple[int, dict[str, Any], float]:
+    out = io.StringIO()
+    start = time.monotonic()
+    code = run_verify([f"127.0.0.1:{port}"], sni="server.test", fmt="json", timeout=timeout, cafile=pki.ca, out=out)
+    return code, json.loads(out.getvalue())[0], time.monotonic() - start
+
+
+def test_offered_lists_cover_the_registry_likeliest_first():
+    assert len(offered_codes("TLSv1.2")) == 352 and len(offered_codes("TLSv1.3")) == 5
+    assert len(offered_codes("SSLv2")) == 13
+    assert offered_codes("TLSv1.2")[:2] == [0xC02B, 0xC02C]  # ECDHE-ECDSA AES-GCM: ECDHE, AEAD, SHA-2 first
+    assert 0x0005 in offered_codes("TLSv1.0") and 0xC02F not in offered_codes("TLSv1.0")  # RC4 yes, GCM no
+    parts = deal(list(range(10)), 4)
+    assert parts == [[0, 4, 8], [1, 5, 9], [2, 6], [3, 7]]
+
+
+def test_plain_chain_costs_accepted_plus_one_per_version(nginx):
+    enumerator = Enumerator(Endpoint("127.0.0.1", nginx["allowed6"], "server.test", 3), split_ways=1)
+    results = by_version(enumerator.run())
+    assert {p: r.status for p, r in results.items()} == {
+        "SSLv2": "refused", "SSLv3": "refused", "TLSv1.0": "refused", "TLSv1.1": "refused",
+        "TLSv1.2": "accepted", "TLSv1.3": "accepted"}
+    assert {p: r.handshakes for p, r in results.items()} == {
+        "SSLv2": 1, "SSLv3": 1, "TLSv1.0": 1, "TLSv1.1": 1, "TLSv1.2": 7, "TLSv1.3": 4}
+    assert enumerator.counter.value == 15
+    # ssl_prefer_server_ciphers on: the plain chain sees nginx's order.
+    assert [registry().by_code[c].openssl for c in results["TLSv1.2"].accepted] == [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305",
+        "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256"]
+
+
+def test_fan_out_finds_the_same_set_with_at_most_ways_minus_one_extra(nginx):
+    plain = by_version(Enumerator(Endpoint("127.0.0.1", nginx["allowed6"], "server.test", 3), split_ways=1).run())
+    fanned = by_version(Enumerator(Endpoint("127.0.0.1", nginx["allowed6"], "server.test", 3), split_ways=8).run())
+    for version in ("TLSv1.2", "TLSv1.3"):
+        assert set(fanned[version].accepted) == set(plain[version].accepted)
+        assert fanned[version].accepted[0] == plain[version].accepted[0]
+    assert fanned["TLSv1.2"].handshakes <= plain["TLSv1.2"].handshakes + 7
+    assert fanned["TLSv1.3"].handshakes == 5  # 1 + four single-suite chains of 1 handshake
+
+
+def _unoffered(hello: Hello) -> bytes:
+    """yaSSL-style (testssl.sh #793): at TLS 1.2 it answers AES256-SHA even when that was not offered."""
+    if hello.version != 0x0303:
+        return ALERT_PROTOCOL_VERSION
+    for code in (AES256_SHA, ECDHE_RSA_AES128_GCM):
+        if code in hello.suites:
+            return server_hello(0x0303, code)
+    return server_hello(0x0303, AES256_SHA)
+
+
+def test_server_picking_an_unoffered_suite_is_enumerated_one_per_hello(nginx, pki):
+    fake = FakeServer(_unoffered, backend_port=nginx["extra"])
+    try:
+        results = by_version(Enumerator(Endpoint("127.0.0.1", fake.port, "server.test", 2)).run())
+        assert names(results["TLSv1.2"].accepted) == {"AES256-SHA", "ECDHE-RSA-AES128-GCM-SHA256"}
+        assert results["TLSv1.2"].status == "accepted"
+        assert any("was not offered" in n for n in results["TLSv1.2"].notes)
+        assert any(len(h.suites) == 1 for h in fake.hellos)
+        code, r, elapsed = verify_json(fake.port, pki)
+        assert (code, r["verdict"], r["excess"]) == (0, "conforming-with-excess", ["AES256-SHA"])
+        assert elapsed < 10
+    finally:
+        fake.stop()
+
+
+def _max128(hello: Hello) -> bytes | None:
+    """Cisco-style (testssl.sh #806): illegal_parameter for a hello with more than 128 suites."""
+    return ALERT_ILLEGAL_PARAMETER if len(hello.suites) > 128 else None
+
+
+def test_more_than_128_suites_intolerance_is_retried_in_chunks(nginx, pki):
+    fake = FakeServer(_max128, backend_port=nginx["allowed6"])
+    try:
+        code, r, _ = verify_json(fake.port, pki)
+        assert (code, r["verdict"], r["protocols"]) == (0, "conforming", ["TLSv1.2", "TLSv1.3"])
+        assert {s["openssl"] for s in r["suites"]["TLSv1.2"]} == {
+            "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305",
+            "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256"}
+        v12 = next(v for v in r["versions"] if v["protocol"] == "TLSv1.2")
+        assert v12["notes"] == ["full hello of 352 suites refused (alert 47); retried in chunks of 127"]
+        assert max(len(h.suites) for h in fake.hellos if h.version == 0x0303 and len(h.suites) < 300) <= 128
+    finally:
+        fake.stop()
+
+
+@pytest.mark.parametrize(("quirk", "version", "kind"), [
+    ("reset", 0x0302, "reset"),
+    ("stall", 0x0301, "timeout"),
+])
+def test_reset_or_stall_is_unverifiable_within_the_timeout(nginx, pki, quirk, version, kind):
+    fake = FakeServer(lambda h: quirk if h.version == version else None, backend_port=nginx["allowed6"], stall_s=5)
+    try:
+        code, r, elapsed = verify_json(fake.port, pki, timeout=1.0)
+        assert (code, r["verdict"]) == (1, "unverifiable")
+        name = {0x0302: "TLSv1.1", 0x0301: "TLSv1.0"}[version]
+        assert r["reasons"][0].startswith(f"cannot determine whether {name} is accepted ({kind}: ")
+        assert r["errors"] == [f"{name}: could not determine ({r['reasons'][0].split('(', 1)[1]}"]
+        assert elapsed < 1.0 + 1.5
+    finally:
+        fake.stop()
+
+
+def test_a_server_that_never_answers_ends_within_the_timeout(pki):
+    fake = FakeServer(lambda h: "stall", backend_port=None, stall_s=5)
+    fake.quirk = lambda h: "stall"
+    try:
+        enumerator = Enumerator(Endpoint("127.0.0.1", fake.port, "server.test", 0.5))
+        start = time.monotonic()
+        results = enumerator.run()
+        assert time.monotonic() - start < 1.5
+        assert {r.status for r in results} == {"unknown"}
+    finally:
+        fake.stop()
+
+
+def test_sslv2_server_hello_lists_the_shared_specs():
+    body = bytes.fromhex("04" "00" "01" "0002" "0000" "0006" "0010") + bytes.fromhex("0700c0" "010080") + bytes(16)
+    reply = (0x8000 | len(body)).to_bytes(2, "big") + body
+    fake = FakeServer(lambda h: reply if h.version == 2 else b"")
+    try:
+        results = by_version(Enumerator(Endpoint("127.0.0.1", fake.port, None, 2)).run(["SSLv2", "TLSv1.2"]))
+        assert results["SSLv2"].status == "accepted" and results["SSLv2"].accepted == (0x0700C0, 0x010080)
+        assert results["TLSv1.2"].status == "refused"
+    finally:
+        fake.stop()
