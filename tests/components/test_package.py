@@ -1,0 +1,69 @@
+"""The component package: its schema, made without the CLI exactly as GetSchema serves it, is complete."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.components.helpers import REPO
+from tlsfence.components.package import COMPONENTS, schema
+
+SCHEMA = schema("1.2.3")
+COMMON_OUTPUTS = {"endpoint", "setting", "protocols", "suites", "verdict", "excess"}
+NAMES = ["HttpsLoadBalancer", "RestApiDomain", "HttpApiDomain", "StrictClassicLoadBalancer",
+         "GlobalHttpsLoadBalancer", "RegionalHttpsLoadBalancer", "SslProxyLoadBalancer", "ServerlessFront"]
+
+
+def _typed(prop: dict) -> bool:
+    if "$ref" in prop:
+        return True
+    if prop.get("type") == "array":
+        return _typed(prop["items"])
+    return prop.get("type") in ("string", "integer", "number", "boolean", "object")
+
+
+def test_every_component_is_present_under_its_type_token():
+    assert SCHEMA["name"] == "tlsfence"
+    assert SCHEMA["version"] == "1.2.3"
+    assert sorted(SCHEMA["resources"]) == sorted(f"tlsfence:index:{n}" for n in NAMES)
+    assert all(r["isComponent"] for r in SCHEMA["resources"].values())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_input_and_output_is_typed(name):
+    res = SCHEMA["resources"][f"tlsfence:index:{name}"]
+    assert res["inputProperties"] and res["properties"]
+    untyped = [k for k, p in {**res["inputProperties"], **res["properties"]}.items() if not _typed(p)]
+    assert untyped == []
+    assert COMMON_OUTPUTS <= set(res["properties"])
+    assert {"profile", "strict"} <= set(res["inputProperties"])
+    assert res["inputProperties"]["strict"]["type"] == "boolean"
+    assert res["properties"]["excess"] == {"type": "array", "items": {"type": "string"},
+                                           **{k: v for k, v in res["properties"]["excess"].items()
+                                              if k not in ("type", "items")}}
+
+
+def test_required_inputs_are_the_ones_without_defaults():
+    required = {n: sorted(SCHEMA["resources"][f"tlsfence:index:{n}"].get("requiredInputs", [])) for n in NAMES}
+    assert required["HttpsLoadBalancer"] == ["subnetIds"]
+    assert required["RestApiDomain"] == ["body", "domain"]
+    assert required["HttpApiDomain"] == ["apiId", "domain"]
+    assert required["GlobalHttpsLoadBalancer"] == ["backendService"]
+    assert required["RegionalHttpsLoadBalancer"] == ["backendService", "certificates", "network", "region"]
+    assert required["ServerlessFront"] == ["region"]
+
+
+def test_settings_that_decide_tls_are_plain_so_they_are_known_at_construction():
+    res = SCHEMA["resources"]["tlsfence:index:HttpsLoadBalancer"]["inputProperties"]
+    assert res["sslPolicy"].get("plain") is True
+    assert res["profile"].get("plain") is True
+    assert "plain" not in res["certificateArn"]
+
+
+def test_the_plugin_directory_hosts_the_same_components():
+    plugin = REPO / "components"
+    assert yaml.safe_load((plugin / "PulumiPlugin.yaml").read_text()) == {"runtime": "python"}
+    host = (plugin / "__main__.py").read_text()
+    assert "component_provider_host(COMPONENTS, PACKAGE, version=version())" in host
+    assert [c.__name__ for c in COMPONENTS] == NAMES
+    assert Path(plugin / "requirements.txt").read_text().count("pulumi") >= 3
