@@ -31,7 +31,7 @@ from tlsfence.probe.wire import (
 from tlsfence.suites import PROTOCOLS, CipherSuite, registry
 
 CHUNK = 127  # largest hello that 128-suite-intolerant servers accept (with the SCSV/extension: 128)
-SPLIT_WAYS = 8  # default fan-out after the first accepted suite (notes §1.4 measured 8 ways)
+SPLIT_WAYS = 12  # fan-out after the first accepted suite: the 12 commonest suites land in different chains
 ALERT_PROTOCOL_VERSION = 70  # the version itself is refused: no point retrying with fewer suites
 
 
@@ -43,11 +43,18 @@ def offered_codes(protocol: str) -> list[int]:
 
 
 def _likelihood(suite: CipherSuite) -> tuple[int, int, int, int]:
-    """Sort key: ECDHE before DHE before RSA before the rest; AEAD before CBC; SHA-2 before SHA-1."""
+    """Sort key, commonest first: ECDHE, DHE, RSA, the rest; AES-GCM/CHACHA20, then AES-CBC, then other
+    ciphers (CCM, ARIA, CAMELLIA, ...); SHA-2 before SHA-1. The six allowed suites rank 0-8 of TLS 1.2."""
     kx = {"any": 0, "ECDH": 0, "DH": 1, "RSA": 2}.get(suite.kx, 3)
-    aead = 0 if any(m in suite.iana for m in ("GCM", "CHACHA20", "CCM")) else 1
-    sha2 = 0 if suite.iana.endswith(("SHA256", "SHA384")) else 1
-    return kx, aead, sha2, suite.code
+    name = suite.iana
+    if name.endswith("_OLD") or "CCM" in name:
+        cipher = 2
+    elif "AES_128_GCM" in name or "AES_256_GCM" in name or "CHACHA20_POLY1305" in name:
+        cipher = 0
+    else:
+        cipher = 1 if "_AES_" in name else 2
+    sha2 = 0 if name.endswith(("SHA256", "SHA384")) else 1
+    return kx, cipher, sha2, suite.code
 
 
 def deal(codes: Sequence[int], ways: int) -> list[list[int]]:

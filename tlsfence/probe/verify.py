@@ -13,7 +13,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from tlsfence.probe import certificate
 from tlsfence.probe.enumerate import SPLIT_WAYS, Enumerator
 from tlsfence.probe.net import Endpoint
 from tlsfence.probe.report import CertificateInfo, TargetResult, VersionResult, suite_names
@@ -46,35 +45,49 @@ def verify_target(target: str, address: str, port: int, sni: str | None, options
     started = time.monotonic()
     endpoint = Endpoint(address, port, sni, options.timeout)
     enumerator = Enumerator(endpoint, options.concurrency, options.split_ways)
-    name = sni or address
-    with ThreadPoolExecutor(max_workers=5, thread_name_prefix="tlsfence-target") as pool:
-        versions_f = pool.submit(enumerator.run)
-        cert_fs = [pool.submit(certificate.fetch_leaf, address, port, sni, options.timeout, v, options.cafile)
-                   for v in certificate.variants()]
-        ocsp_f = pool.submit(certificate.fetch_ocsp, endpoint, enumerator.counter)
-        versions = versions_f.result()
-        leaves: dict[bytes, tuple[bool, str | None]] = {}
-        cert_errors: list[str] = []
-        extra = 0
-        for (label, _c, _t), fut in zip(certificate.variants(), cert_fs, strict=True):
-            try:
-                der, trusted, reason, used = fut.result()
-            except (OSError, ssl.SSLError, ValueError) as e:
-                extra += 1
-                cert_errors.append(f"{label} handshake: {e}")
-                continue
-            extra += used
-            leaves.setdefault(der, (trusted, reason))
-        stapled, ocsp_status = ocsp_f.result()
-    certs = tuple(replace(certificate.describe(der, name, trusted, reason), ocsp_stapled=stapled,
-                          ocsp_status=ocsp_status) for der, (trusted, reason) in leaves.items())
-    decision, warnings, errors = decide(versions, certs, cert_errors, options.profile, name)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tlsfence-cert") as pool:
+        certs_f = pool.submit(_certificates, endpoint, sni or address, options.cafile)
+        versions = enumerator.run()
+        certs, cert_errors, extra = certs_f.result()
+    decision, warnings, errors = decide(versions, certs, cert_errors, options.profile, sni or address)
     return TargetResult(
         target=target, ip=address, port=port, sni=sni, versions=versions, certificates=certs,
         verdict=decision.verdict.value, excess=decision.excess, reasons=decision.reasons, warnings=warnings,
         handshakes=enumerator.counter.value + extra, elapsed_s=time.monotonic() - started, errors=errors,
         profile=options.profile.name,
     )
+
+
+def _certificates(endpoint: Endpoint, name: str,
+                  cafile: str | None) -> tuple[tuple[CertificateInfo, ...], list[str], int]:
+    """Certificate handshakes (one per key type) and the OCSP probe, alongside the enumeration.
+
+    ``certificate`` (and with it ``cryptography``, the slowest import) is loaded here, on this thread, so the
+    import overlaps the first round trips of the enumeration. Returns (certificates, errors, connections).
+    """
+    from tlsfence.probe import certificate
+
+    address, port, sni, timeout = endpoint.address, endpoint.port, endpoint.sni, endpoint.timeout
+    variants = certificate.variants()
+    with ThreadPoolExecutor(max_workers=len(variants) + 1, thread_name_prefix="tlsfence-cert") as pool:
+        ocsp_f = pool.submit(certificate.fetch_ocsp, endpoint)
+        futures = [pool.submit(certificate.fetch_leaf, address, port, sni, timeout, v, cafile) for v in variants]
+        leaves: dict[bytes, tuple[bool, str | None]] = {}
+        errors: list[str] = []
+        used = 1
+        for (label, _c, _t), fut in zip(variants, futures, strict=True):
+            try:
+                der, trusted, reason, n = fut.result()
+            except (OSError, ssl.SSLError, ValueError) as e:
+                used += 1
+                errors.append(f"{label} handshake: {e}")
+                continue
+            used += n
+            leaves.setdefault(der, (trusted, reason))
+        stapled, status = ocsp_f.result()
+    certs = tuple(replace(certificate.describe(der, name, trusted, reason), ocsp_stapled=stapled, ocsp_status=status)
+                  for der, (trusted, reason) in leaves.items())
+    return certs, errors, used
 
 
 def decide(versions: tuple[VersionResult, ...], certs: tuple[CertificateInfo, ...], cert_errors: list[str],
