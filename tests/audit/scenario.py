@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.audit.moto_server import certificate, client, network
+from tests.audit.moto_server import REGION, certificate, client, network
 
 STRICT_SUITES = ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-SHA256",
                  "ECDHE-RSA-AES128-SHA256")
@@ -87,3 +87,18 @@ def build(url: str) -> dict[str, Any]:
                                  "TrustedSigners": {"Enabled": False, "Quantity": 0}},
         "ViewerCertificate": {"CloudFrontDefaultCertificate": True}})["Distribution"]["Id"]
     return ids
+
+
+def populate(url: str, load_balancers: int, listeners: int, policies: list[str], region: str = REGION) -> None:
+    """``load_balancers`` ALBs with ``listeners`` HTTPS listeners each, cycling through ``policies``."""
+    _vpc, subnets = network(url, region)
+    cert = certificate(url, region)
+    elbv2 = client(url, "elbv2", region)
+    n = 0
+    for i in range(load_balancers):
+        arn = elbv2.create_load_balancer(Name=f"lb-{i}", Subnets=subnets, Scheme="internet-facing",
+                                         Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+        for j in range(listeners):
+            elbv2.create_listener(LoadBalancerArn=arn, Protocol="HTTPS", Port=1000 + j, SslPolicy=policies[n % len(
+                policies)], Certificates=[{"CertificateArn": cert}], DefaultActions=_FIXED)
+            n += 1

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.audit.conftest import CliRun, run_cli
+from tests.audit.conftest import CliRun, run_many
 
 RES_EXCESS = ["ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384"]
 APIGW_TLS12_EXCESS = ["AES128-GCM-SHA256", "AES128-SHA256", "AES256-GCM-SHA384", "AES256-SHA256",
@@ -136,7 +136,8 @@ def test_json_keys_are_exposure_fields_plus_audit_fields(audit_json: CliRun) -> 
 
 
 def test_sarif_and_text(account: tuple[str, dict[str, Any]]) -> None:
-    sarif = run_cli("--endpoint-url", account[0], "--format", "sarif", "--strict")
+    sarif, text = run_many(("--endpoint-url", account[0], "--format", "sarif", "--strict"),
+                           ("--endpoint-url", account[0], "--region", "us-east-1"))
     assert sarif.code == 1
     log = sarif.json
     assert log["version"] == "2.1.0"
@@ -146,6 +147,5 @@ def test_sarif_and_text(account: tuple[str, dict[str, Any]]) -> None:
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
     levels = sorted(r["level"] for r in results)
     assert levels == ["error"] * 10 + ["none"] * 3  # --strict makes excess an error
-    text = run_cli("--endpoint-url", account[0], "--region", "us-east-1")
     assert text.code == 1
     assert text.stdout.splitlines()[-1].startswith("summary: account 123456789012, regions us-east-1: 13 exposures")

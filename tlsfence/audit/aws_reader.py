@@ -11,7 +11,9 @@ and ``describe_ssl_policies`` per batch of distinct policy names. Nothing is cal
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,10 +26,13 @@ ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "Unauthorize
                            "UnauthorizedException", "AuthorizationError", "Forbidden"})
 #: ``describe_ssl_policies`` accepts a list of names; batches keep one bad name from hiding the others.
 SSL_POLICY_BATCH = 20
-#: Standard retry mode backs off on throttling (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
-BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30,
+#: Standard retry mode backs off on throttling (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html);
+#: its attempt count (3) stays adjustable through ``AWS_MAX_ATTEMPTS``.
+BOTO_CONFIG = Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=30,
                      user_agent_extra="tlsfence-audit")
 CLOUDFRONT_REGION = "us-east-1"
+#: describe_listeners calls in flight at once (well under ELBv2's describe rate limits).
+PARALLEL = 8
 
 
 @dataclass(frozen=True)
@@ -82,19 +87,22 @@ class AwsReader:
         self.errors: list[AuditError] = []
         self.calls = 0
         self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
         self._progress = progress or (lambda _msg: None)
         session.events.register("before-call", self._count)
 
     def _count(self, **_kw: Any) -> None:
-        self.calls += 1
+        with self._lock:
+            self.calls += 1
 
     def client(self, service: str, region: str) -> Any:
         """The one client of ``service`` in ``region`` (created on first use)."""
         key = (service, region)
-        if key not in self._clients:
-            self._clients[key] = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url,
-                                                     config=BOTO_CONFIG)
-        return self._clients[key]
+        with self._lock:  # boto3 sessions are not thread-safe; the clients they make are
+            if key not in self._clients:
+                self._clients[key] = self.session.client(service, region_name=region,
+                                                         endpoint_url=self.endpoint_url, config=BOTO_CONFIG)
+            return self._clients[key]
 
     def account_id(self, region: str) -> str:
         """The caller's account; the first call, so missing credentials or a dead endpoint fail fast here."""
@@ -126,10 +134,13 @@ class AwsReader:
         data = RegionData(region)
         self._progress(f"reading elbv2 in {region}")
         data.elbv2_load_balancers = self._list("elbv2", region, "describe_load_balancers", "LoadBalancers")
-        for lb in data.elbv2_load_balancers:
-            arn = lb["LoadBalancerArn"]
-            data.elbv2_listeners[arn] = self._list("elbv2", region, "describe_listeners", "Listeners",
-                                                   LoadBalancerArn=arn)
+        arns = [lb["LoadBalancerArn"] for lb in data.elbv2_load_balancers]
+        # One describe_listeners per balancer, a few in flight: the round trips, not the work, dominate.
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            listeners = pool.map(lambda a: self._list("elbv2", region, "describe_listeners", "Listeners",
+                                                      LoadBalancerArn=a), arns)
+            data.elbv2_listeners = dict(zip(arns, listeners, strict=True))
+        for arn in arns:
             for listener in data.elbv2_listeners[arn]:
                 if _redirecting_http(listener):
                     data.elbv2_rules[listener["ListenerArn"]] = self._list(
