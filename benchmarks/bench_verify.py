@@ -47,12 +47,17 @@ class LatencyProxy:
 
     def __init__(self, backend: int, rtt: float) -> None:
         self.backend, self.half, self.port, self.connections = backend, rtt / 2, free_port(), 0
+        self._tasks: set[asyncio.Task] = set()  # asyncio keeps only weak references to tasks
 
     async def start(self) -> None:
         await asyncio.start_server(self._handle, "127.0.0.1", self.port, backlog=1024)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        me = asyncio.current_task()
+        if me is not None:
+            self._tasks.add(me)
+            me.add_done_callback(self._tasks.discard)
         try:
             b_reader, b_writer = await asyncio.open_connection("127.0.0.1", self.backend)
         except OSError:
@@ -60,6 +65,8 @@ class LatencyProxy:
             return
         await asyncio.gather(self._pump(reader, b_writer, first_extra=2 * self.half),
                              self._pump(b_reader, writer, first_extra=0.0), return_exceptions=True)
+        for w in (writer, b_writer):
+            w.close()
 
     async def _pump(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, first_extra: float) -> None:
         loop = asyncio.get_running_loop()
@@ -72,11 +79,19 @@ class LatencyProxy:
                 if not data:
                     break
                 dst.write(data)
-                await dst.drain()
-            if dst.can_write_eof():
-                dst.write_eof()
+                try:
+                    await dst.drain()
+                except OSError:
+                    return
+            if dst.can_write_eof() and not dst.is_closing():
+                try:
+                    dst.write_eof()
+                except OSError:
+                    pass
 
         task = asyncio.create_task(deliver())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         extra = first_extra
         try:
             while True:

@@ -133,3 +133,29 @@ def test_several_targets_run_in_parallel_and_the_worst_decides(nginx, pki):
     code = run_verify(targets, ip="127.0.0.1", fmt="json", timeout=3, cafile=pki.ca, out=out)
     assert code == 1
     assert [r["verdict"] for r in json.loads(out.getvalue())] == ["conforming", "nonconforming"]
+
+
+def test_decide_sslv2_is_nonconforming_even_when_the_rest_conforms():
+    from tlsfence.probe.report import VersionResult
+    from tlsfence.probe.verify import decide
+    from tlsfence.profiles import load_profile
+
+    versions = (VersionResult("SSLv2", "accepted", (0x0700C0,)), VersionResult("SSLv3", "refused"),
+                VersionResult("TLSv1.0", "refused"), VersionResult("TLSv1.1", "refused"),
+                VersionResult("TLSv1.2", "accepted", (0xC02F,)), VersionResult("TLSv1.3", "refused"))
+    decision, warnings, errors = decide(versions, (), ["any handshake: refused"], load_profile(None), "x.test")
+    assert decision.verdict.value == "nonconforming"
+    assert decision.reasons[0] == "accepts SSLv2"
+    assert errors == ("certificate: no handshake completed (any handshake: refused)",)
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_goes_to_stderr_only_on_a_terminal(nginx, pki):
+    out, err = io.StringIO(), _Tty()
+    run_verify([f"server.test:{nginx['allowed6']}"], ip="127.0.0.1", cafile=pki.ca, fmt="json", out=out, err=err)
+    assert f"tlsfence verify: 1/1 done, last server.test:{nginx['allowed6']}: conforming" in err.getvalue()
+    assert json.loads(out.getvalue())[0]["verdict"] == "conforming"

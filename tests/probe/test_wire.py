@@ -90,7 +90,7 @@ def test_client_hello_extensions():
     assert v2[:2] == b"\x80\x1c" and v2[2:5] == b"\x01\x00\x02"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300), st.booleans())
 def test_random_bytes_give_a_message_none_or_protocol_error(data, sslv2):
     try:
@@ -100,7 +100,7 @@ def test_random_bytes_give_a_message_none_or_protocol_error(data, sslv2):
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(sorted(FIXTURES)), st.data())
 def test_mutated_fixtures_give_a_message_none_or_protocol_error(name, data):
     raw = bytearray(FIXTURES[name][0])

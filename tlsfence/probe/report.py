@@ -48,7 +48,7 @@ class VersionResult:
     Attributes:
         protocol: canonical name (``TLSv1.2``).
         status: ``accepted``, ``refused`` or ``unknown`` (timeout/reset: could not determine).
-        accepted: accepted code points in the order found; the first is the server's top choice.
+        accepted: accepted code points in the order found (the server's preference with plain chains).
         handshakes: connections this version used.
         error: why the status is ``unknown``.
         notes: quirks met on the way (unoffered suite picked, >128-suite intolerance, ...).
