@@ -95,13 +95,20 @@ class Stack:
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources: tuple[Resource, ...] = tuple(resources)
         self.by_urn: dict[str, Resource] = {r.urn: r for r in self.resources}
+        self._by_type: dict[str, list[Resource]] = {}
+        self._position: dict[int, int] = {id(r): i for i, r in enumerate(self.resources)}
+        for r in self.resources:
+            self._by_type.setdefault(r.type, []).append(r)
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
 
     def of_type(self, *types: str) -> list[Resource]:
-        """Resources whose type is one of ``types``."""
-        return [r for r in self.resources if r.type in types]
+        """Resources whose type is one of ``types`` (indexed: joins on large stacks stay linear)."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        found = [r for t in dict.fromkeys(types) for r in self._by_type.get(t, ())]
+        return sorted(found, key=lambda r: self._position[id(r)]) if len(types) > 1 else found
 
     def property_sources(self, res: Resource, prop: str, *types: str) -> list[Resource]:
         """Resources (of ``types``, if given) that ``res.props[prop]`` was computed from."""

@@ -137,7 +137,8 @@ def analyze_load_balancer(res: Resource, ctx: Context) -> list[Exposure]:
         elif proto == "HTTP":
             out.append(exposure(res, what, "classic-elb", Setting("lbProtocol", "HTTP", Origin.EXPLICIT),
                                 fixed(Verdict.NONCONFORMING, "serves plaintext HTTP (a classic ELB cannot redirect)"),
-                                ctx, tightest="remove the HTTP listener", internet_facing=facing))
+                                ctx, tightest="an HTTPS or SSL listener with a strict policy (remove the HTTP one)",
+                                internet_facing=facing))
         else:
             out.append(exposure(res, what, "classic-elb", Setting("lbProtocol", proto, Origin.EXPLICIT),
                                 fixed(Verdict.NOT_TERMINATED, f"{proto} passes TLS through to the instances; verify "

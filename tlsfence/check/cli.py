@@ -20,7 +20,7 @@ from google.protobuf import json_format
 from tlsfence.check import inputs, report
 from tlsfence.errors import InputError
 from tlsfence.policy.config import DEFAULTS, Settings, settings_from
-from tlsfence.policy.engine import configure_request, evaluate, make_servicer
+from tlsfence.policy.engine import Router, configure_request
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -95,12 +95,8 @@ def run(args: argparse.Namespace) -> int:
         name: settings_from({**DEFAULTS, **json_format.MessageToDict(cfg.properties)})
         for name, cfg in request.policyConfig.items()}
     resources, sources, where, fallback = _load(args)
-    servicer = make_servicer()
-    servicer.Configure(request, None)
-    from tlsfence.analyzers import handles
-
-    diagnostics = evaluate(servicer, resources, handled=handles)
-    found = report.findings(resources, per_policy)
+    found, families = report.findings(resources, per_policy)
+    diagnostics = Router(request).evaluate(resources, families)
     main_settings = per_policy["tlsfence-elbv2-listener"]
     result = report.build(resources, found, diagnostics, main_settings, where)
     if args.format == "json":

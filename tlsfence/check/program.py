@@ -2,7 +2,8 @@
 
 What is honoured: ``Pulumi.yaml`` (``name``, ``runtime`` python, ``main``), the stack file
 ``Pulumi.<stack>.yaml`` (``config``; keys without a namespace get the project's), ``--config`` overrides, the
-program directory on ``sys.path`` and as working directory. Secure config values cannot be decrypted
+program's directory (``main``'s) on ``sys.path`` and as working directory, as the language host runs it.
+Secure config values cannot be decrypted
 without the CLI: they are passed as ``[secret]``. Anything that stops the run is a :class:`ProgramError`
 (exit 2) whose message carries the program's own exception text.
 """
@@ -127,7 +128,7 @@ def run_project(project: Project, *, preview: bool = False) -> list[Registration
     def program() -> None:
         runpy.run_path(str(project.main), run_name="__main__")
 
-    with _program_environment(project.directory):
+    with _program_environment(project.main.parent):
         try:
             return run_under_mocks(program, project=project.name, stack=project.stack, config=project.config,
                                    preview=preview)

@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from tlsfence import __version__
+from tlsfence.analyzers import handles
+from tlsfence.errors import TlsfenceError
 from tlsfence.policy.config import Settings
 from tlsfence.policy.convert import from_wire
 from tlsfence.policy.engine import Diagnostic, WireResource
@@ -24,23 +26,33 @@ from tlsfence.resources import Resource, Stack
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]) -> list[Finding]:
-    """Every exposure the pack evaluates, in resource order, each with the level its policy reports."""
+def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
+             ) -> tuple[list[Finding], dict[str, set[str] | None]]:
+    """Every exposure the pack evaluates, in resource order, each with the level its policy reports; and, per
+    URN, the families its resource policies judge (None when the analysis failed: ask the whole pack)."""
     groups: dict[Settings, set[str]] = {}
     for info in FAMILIES:
         groups.setdefault(settings[info.id], set()).add(info.family)
     by_urn: dict[str, list[Finding]] = {}
+    families: dict[str, set[str] | None] = {}
     for w in resources:
+        if not handles(w.type):
+            continue
         res = Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.inputs), parent=w.parent)
-        for s, families in groups.items():
-            by_urn.setdefault(w.urn, []).extend(f for f in resource_findings(res, s) if f.exposure.family in families)
+        try:
+            for s, fams in groups.items():
+                found = [f for f in resource_findings(res, s) if f.exposure.family in fams]
+                by_urn.setdefault(w.urn, []).extend(found)
+                families.setdefault(w.urn, set()).update(f.exposure.family for f in found)  # type: ignore[union-attr]
+        except TlsfenceError:
+            families[w.urn] = None
     stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.outputs), parent=w.parent,
                            dependencies=tuple(w.dependencies),
                            property_dependencies={k: tuple(v) for k, v in w.property_dependencies.items()})
                   for w in resources)
     for f in stack_findings(stack, settings[STACK.id]):
         by_urn.setdefault(f.exposure.urn, []).append(f)
-    return [f for w in resources for f in by_urn.get(w.urn, [])]
+    return [f for w in resources for f in by_urn.get(w.urn, [])], families
 
 
 def build(resources: Sequence[WireResource], found: Sequence[Finding], diagnostics: Sequence[Diagnostic],

@@ -30,16 +30,31 @@ _SKIP_PREFIXES = ("pulumi:pulumi:Stack", "pulumi:providers:")
 
 
 def raw(value: Any) -> Any:
-    """A proxied (or plain) value as plain Python, sentinels → UNKNOWN; keys starting ``__`` dropped."""
-    if isinstance(value, str):
+    """A proxied (or plain) value as plain Python, sentinels → UNKNOWN; keys starting ``__`` dropped.
+
+    Exact-type checks come first: this runs on every property of every resource, per policy.
+    """
+    kind = type(value)
+    if kind is str:
         return UNKNOWN if value in SENTINELS else value
-    if isinstance(value, (_proxy._DictProxy, _proxy._ListProxy)):
-        value = value["__target"]
+    if kind is dict:
+        return {k: raw(v) for k, v in value.items() if not k.startswith("__")}
+    if kind is list:
+        return [raw(v) for v in value]
+    if kind in _SCALARS:
+        return value
+    if kind is _proxy._DictProxy or kind is _proxy._ListProxy:
+        return raw(value["__target"])
+    if isinstance(value, str):
+        return UNKNOWN if value in SENTINELS else str(value)
     if isinstance(value, Mapping):
         return {str(k): raw(v) for k, v in value.items() if not str(k).startswith("__")}
     if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
         return [raw(v) for v in value]
     return value
+
+
+_SCALARS = (int, float, bool, type(None))
 
 
 def resource_from_args(args: Any) -> Resource:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import struct_pb2
 from pulumi.runtime import proto
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
@@ -99,10 +99,15 @@ def analyze_stack_request(resources: Iterable[WireResource]) -> proto.AnalyzeSta
         for r in resources])
 
 
-def make_servicer() -> _PolicyAnalyzerServicer:
-    """The servicer ``PolicyPack(**pack_kwargs())`` would serve, over fresh policy objects."""
+def make_servicer(only: Iterable[str] | None = None) -> _PolicyAnalyzerServicer:
+    """The servicer ``PolicyPack(**pack_kwargs())`` would serve, over fresh policy objects.
+
+    ``only`` keeps the named policies (see :class:`Router`); None keeps the whole pack.
+    """
     kw = pack_kwargs()
-    return _PolicyAnalyzerServicer(kw["name"], SDK_PACK_VERSION, policies(), kw["enforcement_level"], None,
+    keep = None if only is None else set(only)
+    chosen = [p for p in policies() if keep is None or p.name in keep]
+    return _PolicyAnalyzerServicer(kw["name"], SDK_PACK_VERSION, chosen, kw["enforcement_level"], None,
                                    kw["description"], kw["display_name"])
 
 
@@ -161,16 +166,60 @@ def diagnostics(response: Any, urn: str = "") -> list[Diagnostic]:
     return out
 
 
-def evaluate(servicer: Any, resources: Sequence[WireResource], handled: Any = None) -> list[Diagnostic]:
-    """Analyze every resource, then the stack; ``handled(type)`` may skip types no rule reads."""
+def evaluate(servicer: Any, resources: Sequence[WireResource]) -> list[Diagnostic]:
+    """Analyze every resource, then the stack, through one servicer (what the engine does)."""
     out: list[Diagnostic] = []
     for res in resources:
-        if handled is not None and not handled(res.type):
-            continue
         out.extend(diagnostics(servicer.Analyze(analyze_request(res), None), res.urn))
     out.extend(diagnostics(servicer.AnalyzeStack(analyze_stack_request(resources), None)))
     return out
 
 
+class Router:
+    """The whole pack as servicers of a family's two policies each, plus the stack pair.
+
+    pulumi-policy's servicer deserializes a resource's properties once *per policy*; with two policies per
+    family, sending every resource to every policy costs ~16 deserializations where one family's pair can
+    answer. A resource policy only ever reports exposures of its own family, so a resource goes to the
+    servicers of the families its analyzer yields (``families``), and to the whole pack when those are not
+    known (None): the diagnostics are the same, in pack order, for a fraction of the time.
+    """
+
+    def __init__(self, request: proto.ConfigureAnalyzerRequest | None = None) -> None:
+        from tlsfence.policy.metadata import FAMILIES, STACK
+
+        self.request = request or configure_request()
+        self.by_family = {f.family: self._servicer(f) for f in FAMILIES}
+        self.stack = self._servicer(STACK)
+        self.whole = make_servicer()
+        self.whole.Configure(self.request, None)
+        self.order = {name: i for i, name in enumerate(policy_names())}
+
+    def _servicer(self, info: Any) -> _PolicyAnalyzerServicer:
+        from tlsfence.policy.rules import ADVISORY, MANDATORY, policy_name
+
+        servicer = make_servicer([policy_name(info, MANDATORY), policy_name(info, ADVISORY)])
+        servicer.Configure(self.request, None)
+        return servicer
+
+    def evaluate(self, resources: Sequence[WireResource],
+                 families: Mapping[str, Iterable[str] | None]) -> list[Diagnostic]:
+        """Diagnostics for ``resources``; ``families[urn]`` names the families to ask (absent = none)."""
+        out: list[Diagnostic] = []
+        for res in resources:
+            fams = families.get(res.urn, ())
+            if fams is None:
+                out.extend(diagnostics(self.whole.Analyze(analyze_request(res), None), res.urn))
+                continue
+            request = None
+            found: list[Diagnostic] = []
+            for fam in fams:
+                request = request or analyze_request(res)
+                found.extend(diagnostics(self.by_family[fam].Analyze(request, None), res.urn))
+            out.extend(sorted(found, key=lambda d: self.order.get(d.policy, 0)))
+        out.extend(diagnostics(self.stack.AnalyzeStack(analyze_stack_request(resources), None)))
+        return out
+
+
 __all__ = ["Diagnostic", "EnforcementLevel", "PACK_NAME", "WireResource", "analyze_request", "analyze_stack_request",
-           "configure_request", "diagnostics", "evaluate", "make_servicer", "to_struct"]
+           "configure_request", "diagnostics", "evaluate", "make_servicer", "to_struct", "Router"]

@@ -14,8 +14,10 @@ table here. This module builds policy *objects* only; ``policies/__main__.py`` c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pulumi_policy import (
@@ -30,10 +32,11 @@ from pulumi_policy.proxy import UnknownValueError
 from tlsfence.analyzers import analyze, handles
 from tlsfence.errors import TlsfenceError
 from tlsfence.exposure import Exposure
-from tlsfence.policy.config import SCHEMA, Exemption, Settings, settings_from
+from tlsfence.policy.config import SCHEMA, Exemption, PolicyConfigError, Settings, settings_from
 from tlsfence.policy.convert import resource_from_args, stack_from_args
 from tlsfence.policy.metadata import FAMILIES, STACK, RuleInfo
-from tlsfence.resources import Resource, Stack
+from tlsfence.profiles import Profile
+from tlsfence.resources import UNKNOWN, Resource, Stack
 
 PACK_NAME = "tlsfence"
 MANDATORY, ADVISORY, NONE = "mandatory", "advisory", "none"
@@ -80,11 +83,37 @@ def finding(exposure: Exposure, settings: Settings) -> Finding:
     return Finding(exposure, level)
 
 
+def _unknown_json(value: Any) -> Any:
+    if value is UNKNOWN:
+        return {"__unknown__": True}  # "__" keys never survive conversion, so this cannot collide with data
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+@lru_cache(maxsize=4096)
+def _analyze_alone(type_: str, name: str, urn: str, props_json: str, parent: str | None,
+                   profile: Profile) -> tuple[Exposure, ...]:
+    props = json.loads(props_json, object_hook=lambda d: UNKNOWN if d == {"__unknown__": True} else d)
+    return tuple(analyze(Resource(type=type_, name=name, urn=urn, props=props, parent=parent), profile))
+
+
+def analyze_alone(resource: Resource, profile: Profile) -> tuple[Exposure, ...]:
+    """``analyze(resource, profile)`` (no stack), memoized on the resource's content.
+
+    A pack evaluates one resource under two policies of its family and again, resource by resource, in the
+    stack policies; the analysis is pure, so it is computed once per distinct content.
+    """
+    try:
+        key = json.dumps(resource.props, sort_keys=True, default=_unknown_json)
+    except (TypeError, ValueError):
+        return tuple(analyze(resource, profile))
+    return _analyze_alone(resource.type, resource.name, resource.urn, key, resource.parent, profile)
+
+
 def resource_findings(resource: Resource, settings: Settings, family: str | None = None) -> list[Finding]:
     """What a resource policy decides alone (exposures that need a join are left to the stack policy)."""
     if not handles(resource.type):
         return []
-    return [finding(e, settings) for e in analyze(resource, settings.profile)
+    return [finding(e, settings) for e in analyze_alone(resource, settings.profile)
             if not e.needs_join and (family is None or e.family == family)]
 
 
@@ -94,7 +123,7 @@ def stack_findings(stack: Stack, settings: Settings) -> list[Finding]:
     for res in stack:
         if not handles(res.type):
             continue
-        alone = analyze(res, settings.profile)
+        alone = analyze_alone(res, settings.profile)
         if not any(e.needs_join for e in alone):
             continue
         joined = analyze(res, settings.profile, stack)
@@ -113,6 +142,11 @@ def _resource_validator(family: str, level: str) -> Callable[[Any, Callable[...,
             return
         try:
             settings = settings_from(args.get_config())
+        except PolicyConfigError as e:
+            if level == MANDATORY:
+                report(f"invalid tlsfence policy config: {e}")
+            return
+        try:
             found = resource_findings(resource_from_args(args), settings, family)
         except UnknownValueError as e:  # never expected: convert reads raw values; fail closed all the same
             if level == MANDATORY:
@@ -133,6 +167,11 @@ def _stack_validator(level: str) -> Callable[[Any, Callable[..., None]], None]:
     def validate(args: Any, report: Callable[..., None]) -> None:
         try:
             settings = settings_from(args.get_config())
+        except PolicyConfigError as e:
+            if level == MANDATORY:
+                report(f"invalid tlsfence policy config: {e}")
+            return
+        try:
             found = stack_findings(stack_from_args(args), settings)
         except UnknownValueError as e:
             if level == MANDATORY:

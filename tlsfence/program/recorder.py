@@ -64,17 +64,22 @@ def plain(value: Any) -> Any:
 def wire(value: Any) -> Any:
     """Encode SDK values the way the engine hands them to an analyzer: Unknown → the string sentinel,
     secrets kept as signature envelopes (pulumi-policy unwraps them), tuples → lists, other objects → str."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return {SIG_KEY: SECRET_SIG, "value": wire(value.get("value"))}
+        return {str(k): wire(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [wire(v) for v in value]
     from pulumi.output import Unknown
 
     if isinstance(value, Unknown):
         return UNKNOWN_SENTINEL
     if isinstance(value, Mapping):
-        if value.get(SIG_KEY) == SECRET_SIG:
-            return {SIG_KEY: SECRET_SIG, "value": wire(value.get("value"))}
-        return {str(k): wire(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [wire(v) for v in value]
-    if value is None or isinstance(value, (str, bool, int, float)):
+        return wire(dict(value))
+    if isinstance(value, (str, int, float)):
         return value
     return str(value)
 
