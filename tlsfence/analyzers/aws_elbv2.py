@@ -25,7 +25,9 @@ CERT_TYPES = ("aws:acm/certificate:Certificate",)
 def _redirect_protocol(action: Any) -> Any:
     if not isinstance(action, dict):
         return None
-    block = action.get("redirect") or action.get("redirectConfig")
+    block = action.get("redirect")
+    if block is None:  # not `or`: an unknown block has no truth value
+        block = action.get("redirectConfig")
     if is_unknown(block):
         return block
     return block.get("protocol") if isinstance(block, dict) else None
@@ -103,8 +105,9 @@ def analyze_listener(res: Resource, ctx: Context) -> list[Exposure]:
         else:
             decision = fixed(Verdict.NONCONFORMING, "serves plaintext HTTP (a default action does not redirect "
                                                     "to HTTPS)")
-        return [exposure(res, what, "elbv2-listener", Setting("defaultActions", "redirect" if redirects else
-                                                                  "forward", Origin.EXPLICIT), decision, ctx,
+        shown = Setting("defaultActions", None, Origin.UNKNOWN) if redirects is None else \
+            Setting("defaultActions", "redirect" if redirects else "forward", Origin.EXPLICIT)
+        return [exposure(res, what, "elbv2-listener", shown, decision, ctx,
                          tightest="a redirect action to HTTPS (statusCode HTTP_301)", internet_facing=facing)]
     decision = fixed(Verdict.NOT_TERMINATED, f"{protocol} passes TLS through to the targets; verify them live "
                                              "with tlsfence verify")

@@ -15,7 +15,6 @@ from urllib.parse import unquote, urlparse
 
 from tlsfence import __version__
 from tlsfence.analyzers import handles
-from tlsfence.errors import TlsfenceError
 from tlsfence.policy.config import Settings
 from tlsfence.policy.convert import from_wire
 from tlsfence.policy.engine import Diagnostic, WireResource
@@ -44,7 +43,7 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
                 found = [f for f in resource_findings(res, s) if f.exposure.family in fams]
                 by_urn.setdefault(w.urn, []).extend(found)
                 families.setdefault(w.urn, set()).update(f.exposure.family for f in found)  # type: ignore[union-attr]
-        except TlsfenceError:
+        except Exception:  # the pack fails closed on it; let the whole pack report it
             families[w.urn] = None
     stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.outputs), parent=w.parent,
                            dependencies=tuple(w.dependencies),

@@ -30,7 +30,6 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from tlsfence.analyzers import analyze, handles
-from tlsfence.errors import TlsfenceError
 from tlsfence.exposure import Exposure
 from tlsfence.policy.config import SCHEMA, Exemption, PolicyConfigError, Settings, settings_from
 from tlsfence.policy.convert import resource_from_args, stack_from_args
@@ -152,9 +151,10 @@ def _resource_validator(family: str, level: str) -> Callable[[Any, Callable[...,
             if level == MANDATORY:
                 report(f"unverifiable: {e.message}, and it decides this resource's TLS")
             return
-        except TlsfenceError as e:
+        except Exception as e:  # fail closed: whatever stops the analysis must not let the resource through
             if level == MANDATORY:
-                report(f"tlsfence cannot evaluate {args.resource_type} '{args.name}': {e}")
+                report(f"tlsfence cannot evaluate {args.resource_type} '{args.name}' ({type(e).__name__}: {e}); "
+                       "treated as unverifiable")
             return
         for f in found:
             if f.level == level:
@@ -177,9 +177,9 @@ def _stack_validator(level: str) -> Callable[[Any, Callable[..., None]], None]:
             if level == MANDATORY:
                 report(f"unverifiable: {e.message}, and it decides a joined exposure's TLS")
             return
-        except TlsfenceError as e:
+        except Exception as e:  # fail closed, as for resources
             if level == MANDATORY:
-                report(f"tlsfence cannot evaluate the stack: {e}")
+                report(f"tlsfence cannot evaluate the stack ({type(e).__name__}: {e}); treated as unverifiable")
             return
         for f in found:
             if f.level == level:

@@ -1,0 +1,135 @@
+"""Shared test material: the check programs recorded under mocks, engine-encoded cases, expected diagnostics.
+
+The same wire resources feed the in-process servicer (test_servicer), the pack over gRPC (test_grpc) and,
+through the program directories, ``tlsfence check`` as a subprocess (tests/check). Expected tables list, per
+resource name, the (policy, level) pairs the pack must return, in pack order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pulumi_policy import proxy
+
+from tlsfence.check.inputs import from_registrations
+from tlsfence.check.program import load_project, run_project
+from tlsfence.policy.engine import Diagnostic, WireResource, configure_request, evaluate, make_servicer
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAMS = ROOT / "tests" / "check" / "programs"
+SECRET = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
+SENTINELS = {
+    "bool": proxy.UNKNOWN_BOOLEAN_VALUE, "number": proxy.UNKNOWN_NUMBER_VALUE, "string": proxy.UNKNOWN_STRING_VALUE,
+    "array": proxy.UNKNOWN_ARRAY_VALUE, "asset": proxy.UNKNOWN_ASSET_VALUE, "archive": proxy.UNKNOWN_ARCHIVE_VALUE,
+    "object": proxy.UNKNOWN_OBJECT_VALUE,
+}
+U = proxy.UNKNOWN_STRING_VALUE
+RES = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+
+M, A = "mandatory", "advisory"
+ELB, ELB_A = ("tlsfence-elbv2-listener", M), ("tlsfence-elbv2-listener-advisory", A)
+APIGW, APIGW_A = ("tlsfence-apigateway", M), ("tlsfence-apigateway-advisory", A)
+CF, CF_A = ("tlsfence-cloudfront", M), ("tlsfence-cloudfront-advisory", A)
+CLASSIC, CLASSIC_POL_A = ("tlsfence-classic-elb", M), ("tlsfence-classic-elb-policy-advisory", A)
+GCP_PROXY, SSLPOL, SSLPOL_A = ("tlsfence-gcp-proxy", M), ("tlsfence-gcp-ssl-policy", M), \
+    ("tlsfence-gcp-ssl-policy-advisory", A)
+RUN = ("tlsfence-serverless", M)
+JOIN, JOIN_A = ("tlsfence-stack-join", M), ("tlsfence-stack-join-advisory", A)
+
+#: aws_mix, default config: name → diagnostics (policy, level); resources not listed must have none.
+AWS_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "https-res": [ELB_A], "https-absent": [ELB], "https-weak": [ELB], "https-late": [ELB_A], "http-forward": [ELB],
+    "tcp-pass": [ELB_A], "legacy-exempt": [ELB], "native-https": [ELB],
+    "classic-default": [CLASSIC, JOIN], "classic-ref": [JOIN_A], "ref-policy": [CLASSIC_POL_A],
+    "rest-domain": [APIGW_A], "rest-domain-pq": [APIGW_A], "rest-open": [APIGW], "http-api": [APIGW_A],
+    "v2-domain": [APIGW_A], "cdn-default": [CF], "cdn-2021": [CF_A],
+}
+#: the same program as a first preview: the listener whose policy is computed fails closed.
+AWS_PREVIEW_EXPECTED = {**AWS_EXPECTED, "https-late": [ELB]}
+GCP_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "restricted": [SSLPOL_A], "weak": [SSLPOL], "absent": [SSLPOL], "run-open": [RUN], "run-exempt": [RUN],
+    "proxy-none": [GCP_PROXY], "proxy-foreign": [JOIN], "http-plain": [JOIN], "proxy-restricted": [JOIN_A],
+    "ssl-proxy": [JOIN],
+}
+EXEMPTIONS = [{"name": "legacy-*", "reason": "retired in Q3, tracked in OPS-12"},
+              {"urn": "*::run-exempt", "reason": "internal demo, no card data"}]
+
+
+@cache
+def recorded(program: str, preview: bool = False) -> tuple[WireResource, ...]:
+    """A check program run under mocks in-process, as engine-encoded resources (cached per session)."""
+    regs = run_project(load_project(PROGRAMS / program), preview=preview)
+    return tuple(from_registrations(regs)[0])
+
+
+def secret(value: Any) -> dict[str, Any]:
+    """A secret as the engine marshals it with KeepSecrets."""
+    return {SECRET[0]: SECRET[1], "value": value}
+
+
+def wire(type_: str, name: str, inputs: dict[str, Any], outputs: dict[str, Any] | None = None,
+         **kw: Any) -> WireResource:
+    """A hand-made engine-encoded resource (URN in the real engine's shape)."""
+    return WireResource(type=type_, name=name, urn=f"urn:pulumi:dev::cases::{type_}::{name}", inputs=inputs,
+                        outputs=dict(inputs if outputs is None else outputs), **kw)
+
+
+LISTENER = "aws:lb/listener:Listener"
+GCP_POLICY, GCP_HTTPS = "gcp:compute/sSLPolicy:SSLPolicy", "gcp:compute/targetHttpsProxy:TargetHttpsProxy"
+STRICT_FEATURES = ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+
+
+def sentinel_cases() -> list[WireResource]:
+    """Real unknown sentinels and secrets in deciding and non-deciding properties."""
+    cases = [wire(LISTENER, f"unknown-{kind}", {"protocol": "HTTPS", "port": 443, "sslPolicy": s})
+             for kind, s in SENTINELS.items()]
+    strict_pol = wire(GCP_POLICY, "joined-policy", {"profile": "CUSTOM", "minTlsVersion": "TLS_1_2",
+                                                     "customFeatures": STRICT_FEATURES},
+                      {"profile": "CUSTOM", "minTlsVersion": "TLS_1_2", "customFeatures": STRICT_FEATURES,
+                       "selfLink": U})
+    cases += [
+        wire(LISTENER, "unknown-arns", {"protocol": "HTTPS", "port": 443, "sslPolicy": RES, "loadBalancerArn": U,
+                                        "certificateArn": secret(U), "name": U, "tags": {"team": U}}),
+        wire(LISTENER, "secret-weak", {"protocol": "HTTPS", "port": 443, "sslPolicy": secret("ELBSecurityPolicy-2016-08"),
+                                       "certificateArn": secret("arn:aws:acm:us-east-1:1:certificate/x")}),
+        wire(LISTENER, "actions-unknown", {"protocol": "HTTP", "port": 80, "defaultActions": SENTINELS["array"]}),
+        wire(LISTENER, "redirect-unknown", {"protocol": "HTTP", "port": 80,
+                                            "defaultActions": [{"type": "redirect", "redirect": SENTINELS["object"]}]}),
+        wire("aws:cloudfront/distribution:Distribution", "cdn-unknown", {"viewerCertificate": {
+            "acmCertificateArn": secret("arn:x"), "minimumProtocolVersion": U, "sslSupportMethod": "sni-only"}}),
+        wire(GCP_POLICY, "features-unknown", {"profile": "CUSTOM", "minTlsVersion": "TLS_1_2",
+                                              "customFeatures": SENTINELS["array"], "__defaults": []}),
+        wire("gcp:cloudrunv2/service:Service", "run-ingress-unknown", {"ingress": U, "defaultUriDisabled": True}),
+        strict_pol,
+        wire(GCP_HTTPS, "proxy-joined", {"sslPolicy": U, "urlMap": U}, property_dependencies={
+            "sslPolicy": [strict_pol.urn], "urlMap": []}),
+        wire(GCP_HTTPS, "proxy-unjoinable", {"sslPolicy": U, "urlMap": U}),
+    ]
+    return cases
+
+
+#: sentinel_cases(): name → diagnostics.
+SENTINEL_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    **{f"unknown-{kind}": [ELB] for kind in SENTINELS}, "unknown-arns": [ELB_A], "secret-weak": [ELB],
+    "actions-unknown": [ELB], "redirect-unknown": [ELB], "cdn-unknown": [CF], "features-unknown": [SSLPOL],
+    "run-ingress-unknown": [RUN], "proxy-unjoinable": [JOIN],
+}
+
+
+def in_process(resources: Any, policy_config: dict[str, Any] | None = None) -> list[Diagnostic]:
+    """The whole pack's servicer, configured like the CLI would, over ``resources`` (the engine's order)."""
+    servicer = make_servicer()
+    servicer.Configure(configure_request(policy_config), None)
+    return evaluate(servicer, list(resources))
+
+
+def by_name(diagnostics: list[Diagnostic], resources: Any) -> dict[str, list[tuple[str, str]]]:
+    """Diagnostics grouped by resource name, as (policy, level) in the order returned."""
+    names = {r.urn: r.name for r in resources}
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for d in diagnostics:
+        out[names[d.urn]].append((d.policy, d.level))
+    return dict(out)
