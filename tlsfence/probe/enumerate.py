@@ -46,19 +46,26 @@ def offered_codes(protocol: str) -> list[int]:
     return [s.code for s in sorted((s for s in registry().suites if s.usable_at(protocol)), key=_likelihood)]
 
 
-def _likelihood(suite: CipherSuite) -> tuple[int, int, int, int]:
-    """Sort key, commonest first: ECDHE, DHE, RSA, the rest; AES-GCM/CHACHA20, then AES-CBC, then other
-    ciphers (CCM, ARIA, CAMELLIA, ...); SHA-2 before SHA-1. The six allowed suites rank 0-8 of TLS 1.2."""
-    kx = {"any": 0, "ECDH": 0, "DH": 1, "RSA": 2}.get(suite.kx, 3)
+def _likelihood(suite: CipherSuite) -> tuple[int, int, int]:
+    """Sort key, commonest configurations first, so suites a server enables together land in different chains.
+
+    Tiers: ECDHE with AES-GCM/CHACHA20 (the six allowed suites rank 0-8 of TLS 1.2), ECDHE with AES-CBC,
+    RSA key exchange with AES, DHE with AES, other ciphers with those key exchanges (3DES, RC4, CAMELLIA, ARIA,
+    CCM...), then everything else (anonymous, NULL, EXPORT, PSK, SRP, static DH/ECDH, GOST...).
+    """
     name = suite.iana
-    if name.endswith("_OLD") or "CCM" in name:
-        cipher = 2
-    elif "AES_128_GCM" in name or "AES_256_GCM" in name or "CHACHA20_POLY1305" in name:
-        cipher = 0
+    aes = "_AES_" in name and "CCM" not in name
+    aead = "AES_128_GCM" in name or "AES_256_GCM" in name or ("CHACHA20_POLY1305" in name and "_OLD" not in name)
+    plain = not any(w in name for w in ("anon", "NULL", "EXPORT", "PSK", "SRP", "KRB5", "GOST", "FIPS"))
+    kx = suite.kx if plain and suite.auth in ("RSA", "ECDSA", "DSS", "any") else "other"
+    if kx in ("any", "ECDH") and (aead or aes):
+        tier = 0 if aead or kx == "any" else 1
+    elif kx in ("RSA", "DH") and aes:
+        tier = 2 if kx == "RSA" else 3
     else:
-        cipher = 1 if "_AES_" in name else 2
-    sha2 = 0 if name.endswith(("SHA256", "SHA384")) else 1
-    return kx, cipher, sha2, suite.code
+        tier = 4 if kx != "other" else 5
+    sha2 = 0 if name.endswith(("SHA256", "SHA384")) or aead else 1
+    return tier, sha2, suite.code
 
 
 def deal(codes: Sequence[int], ways: int) -> list[list[int]]:
