@@ -93,7 +93,8 @@ def sentinel_cases() -> list[WireResource]:
     cases += [
         wire(LISTENER, "unknown-arns", {"protocol": "HTTPS", "port": 443, "sslPolicy": RES, "loadBalancerArn": U,
                                         "certificateArn": secret(U), "name": U, "tags": {"team": U}}),
-        wire(LISTENER, "secret-weak", {"protocol": "HTTPS", "port": 443, "sslPolicy": secret("ELBSecurityPolicy-2016-08"),
+        wire(LISTENER, "secret-weak", {"protocol": "HTTPS", "port": 443,
+                                       "sslPolicy": secret("ELBSecurityPolicy-2016-08"),
                                        "certificateArn": secret("arn:aws:acm:us-east-1:1:certificate/x")}),
         wire(LISTENER, "actions-unknown", {"protocol": "HTTP", "port": 80, "defaultActions": SENTINELS["array"]}),
         wire(LISTENER, "redirect-unknown", {"protocol": "HTTP", "port": 80,

@@ -1,0 +1,142 @@
+"""``tlsfence check`` as a subprocess on real program directories and CLI output files: JSON, SARIF, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.policy import harness as h
+
+DATA = Path(__file__).parent / "data"
+PROGRAMS = Path(__file__).parent / "programs"
+TIMEOUT = 120
+
+
+def check(*args: str, cwd: Path = h.ROOT) -> subprocess.CompletedProcess:
+    """Run ``python -m tlsfence check ARGS``; bounded."""
+    env = {**os.environ, "PYTHONPATH": str(h.ROOT)}
+    return subprocess.run([sys.executable, "-m", "tlsfence", "check", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=TIMEOUT, env=env)
+
+
+def table(report: dict) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    names = {e["urn"]: e["name"] for e in report["exposures"]}
+    for v in report["violations"]:
+        out.setdefault(names.get(v["urn"], v["urn"]), []).append((v["policy"], v["level"]))
+    return out
+
+
+def test_aws_program_json():
+    run = check(str(PROGRAMS / "aws_mix"), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert table(report) == h.AWS_EXPECTED
+    by_name = {(e["name"], e["exposure"]): e for e in report["exposures"]}
+    absent = by_name[("https-absent", "HTTPS listener :8443")]
+    assert (absent["verdict"], absent["level"], absent["setting"], absent["excess"]) == \
+        ("nonconforming", "mandatory", "sslPolicy=ELBSecurityPolicy-2016-08 (provider default)", [
+            "AES128-GCM-SHA256", "AES128-SHA", "AES128-SHA256", "AES256-GCM-SHA384", "AES256-SHA", "AES256-SHA256",
+            "ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-SHA",
+            "ECDHE-ECDSA-AES256-SHA384", "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-SHA",
+            "ECDHE-RSA-AES256-SHA384"])
+    res = by_name[("https-res", "HTTPS listener :443")]
+    assert (res["verdict"], res["level"]) == ("conforming-with-excess", "advisory")
+    assert res["excess"] == ["ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384"]
+    assert by_name[("classic-strict", "HTTPS listener :443")]["verdict"] == "conforming"
+    assert by_name[("tcp-pass", "TCP listener :5000")]["verdict"] == "not-terminated"
+    for e in report["exposures"]:
+        assert {"urn", "type", "name", "exposure", "setting", "verdict", "excess", "level", "message"} <= set(e)
+    assert report["summary"]["mandatory"] == 9 and report["summary"]["advisory"] == 10
+    assert report["summary"]["passed"] is False
+
+
+def test_gcp_program_preview_with_policy_config(tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"exemptions": h.EXEMPTIONS}))
+    run = check(str(PROGRAMS / "gcp_mix"), "--preview", "--policy-config", str(config), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert table(report) == {**h.GCP_EXPECTED, "run-exempt": [("tlsfence-serverless-advisory", "advisory")]}
+    exempt = next(e for e in report["exposures"] if e["name"] == "run-exempt")
+    assert (exempt["verdict"], exempt["level"], exempt["exemption"]) == \
+        ("unverifiable", "advisory", "internal demo, no card data")
+    joined = next(e for e in report["exposures"] if e["name"] == "proxy-strict")
+    assert (joined["verdict"], joined["setting_origin"]) == ("conforming", "joined")
+    assert report["summary"]["source"].endswith("(stack dev, preview)")
+
+
+def test_stack_config_and_overrides():
+    ok = check(str(PROGRAMS / "configured"), "--stack", "prod", "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    assert [(v["policy"], v["level"]) for v in json.loads(ok.stdout)["violations"]] == [h.ELB_A]
+    strict = check(str(PROGRAMS / "configured"), "--stack", "prod", "--strict", "--format", "json")
+    assert strict.returncode == 1 and [(v["policy"], v["level"]) for v in json.loads(strict.stdout)["violations"]] \
+        == [h.ELB]
+    weak = check(str(PROGRAMS / "configured"), "--stack", "prod", "--config", "sslPolicy=ELBSecurityPolicy-2016-08")
+    assert weak.returncode == 1
+    assert "sslPolicy=ELBSecurityPolicy-2016-08 is nonconforming" in weak.stdout
+    assert weak.stdout.rstrip().endswith("1 mandatory, 0 advisory violation(s) under profile partner-tls-2024-12-03: "
+                                         "FAIL")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["tests/check/programs/raises"],
+     "tlsfence: error: the program failed: ValueError: tlsfence:domain is required (got None)\n"),
+    (["tests/check/programs/configured", "--stack", "prod", "--config", "novalue"],
+     "tlsfence: error: --config 'novalue': expected KEY=VALUE\n"),
+    (["tests/check/programs/missing"], "tlsfence: error: tests/check/programs/missing: not a directory\n"),
+    (["tests/check/programs/configured", "--stack", "prod", "--profile", "nope"], None),
+])
+def test_exit_2_with_one_line(args, message):
+    run = check(*args)
+    assert run.returncode == 2 and run.stdout == ""
+    assert len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
+    if message is not None:
+        assert run.stderr == message
+    else:
+        assert run.stderr.startswith("tlsfence: error: policy config 'profile': unknown profile 'nope'")
+
+
+def test_sarif_validates_against_the_official_schema():
+    run = check(str(PROGRAMS / "aws_mix"), "--format", "sarif")
+    assert run.returncode == 1, run.stderr
+    log = json.loads(run.stdout)
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(log)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert [r["id"] for r in driver["rules"]][:2] == ["tlsfence-elbv2-listener", "tlsfence-elbv2-listener-advisory"]
+    results = log["runs"][0]["results"]
+    assert len(results) == 19
+    weak = next(r for r in results if "'https-weak'" in r["message"]["text"])
+    assert (weak["ruleId"], weak["level"]) == ("tlsfence-elbv2-listener", "error")
+    assert driver["rules"][weak["ruleIndex"]]["id"] == weak["ruleId"]
+    location = weak["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "tests/check/programs/aws_mix/__main__.py"
+    source = (PROGRAMS / "aws_mix" / "__main__.py").read_text().splitlines()
+    assert source[location["region"]["startLine"] - 1].startswith('aws.lb.Listener("https-weak"')
+
+
+def test_from_preview_and_from_state():
+    preview = check("--from-preview", str(DATA / "preview.json"), "--format", "json")
+    assert preview.returncode == 1, preview.stderr
+    report = json.loads(preview.stdout)
+    assert [(e["name"], e["verdict"], e["level"]) for e in report["exposures"]] == [
+        ("strict", "conforming", "none"), ("proxy", "conforming", "none"), ("https", "nonconforming", "mandatory")]
+    state = check("--from-state", str(DATA / "state.json"), "--format", "json")
+    assert state.returncode == 1, state.stderr
+    report = json.loads(state.stdout)
+    assert [(e["name"], e["verdict"], e["level"]) for e in report["exposures"]] == [
+        ("restricted", "conforming-with-excess", "advisory"), ("proxy", "conforming-with-excess", "advisory"),
+        ("https", "nonconforming", "mandatory")]
+    assert table(report) == {"restricted": [("tlsfence-gcp-ssl-policy-advisory", "advisory")],
+                             "https": [h.ELB], "proxy": [h.JOIN_A]}
+    bad = check("--from-state", str(DATA / "preview.json"))
+    assert bad.returncode == 2 and bad.stderr == \
+        f"tlsfence: error: {DATA / 'preview.json'}: unsupported deployment version None (3 and 4 are read)\n"

@@ -1,0 +1,135 @@
+"""The pack through pulumi-policy's own servicer, as the engine drives it: Analyze, AnalyzeStack, Configure,
+GetAnalyzerInfo with protobuf requests carrying real unknown sentinels and secrets."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi.runtime import proto
+
+from tests.policy import harness as h
+from tlsfence.policy.config import SCHEMA
+from tlsfence.policy.engine import Router, analyze_request, configure_request, diagnostics, make_servicer
+from tlsfence.policy.metadata import FAMILIES
+from tlsfence.policy.rules import policy_names
+
+
+@pytest.mark.parametrize(("program", "preview", "expected"), [
+    ("aws_mix", False, h.AWS_EXPECTED), ("aws_mix", True, h.AWS_PREVIEW_EXPECTED),
+    ("gcp_mix", False, h.GCP_EXPECTED), ("gcp_mix", True, h.GCP_EXPECTED),
+])
+def test_programs_give_exact_diagnostics(program, preview, expected):
+    resources = h.recorded(program, preview)
+    found = h.in_process(resources)
+    assert h.by_name(found, resources) == expected
+    assert not [d for d in found if "can't run policy" in d.message]
+
+
+def test_sentinels_and_secrets():
+    resources = h.sentinel_cases()
+    found = h.in_process(resources)
+    assert h.by_name(found, resources) == h.SENTINEL_EXPECTED
+    messages = {d.urn.rsplit("::", 1)[1]: d.message for d in found}
+    for kind in h.SENTINELS:  # all seven sentinels: mandatory, naming the property, never "can't run policy"
+        assert messages[f"unknown-{kind}"] == (
+            f"HTTPS listener :443 of aws:lb/listener:Listener 'unknown-{kind}': sslPolicy=<unknown> is unverifiable "
+            "(cannot determine sslPolicy (unknown until the resource is deployed)); use "
+            "ELBSecurityPolicy-TLS13-1-2-Res-2021-06 instead")
+    assert "sslPolicy=ELBSecurityPolicy-2016-08 is nonconforming" in messages["secret-weak"]
+    assert "defaultActions=<unknown> is unverifiable" in messages["actions-unknown"]
+    assert "defaultActions=<unknown> is unverifiable" in messages["redirect-unknown"]
+    assert "viewerCertificate.minimumProtocolVersion=<unknown> is unverifiable" in messages["cdn-unknown"]
+    assert "customFeatures=<unknown> is unverifiable" in messages["features-unknown"]
+    assert "ingress=<unknown> is unverifiable" in messages["run-ingress-unknown"]
+    assert "sslPolicy=<unknown> is unverifiable (cannot determine the SSL policy named by sslPolicy (unknown until " \
+           "deployed))" in messages["proxy-unjoinable"]
+    # unknown ARNs, names and tags decide nothing: only the excess note remains
+    assert "is conforming-with-excess" in messages["unknown-arns"]
+
+
+def test_messages_say_what_setting_verdict_and_replacement():
+    resources = h.recorded("aws_mix")
+    found = {(d.urn.rsplit("::", 1)[1], d.policy): d for d in h.in_process(resources)}
+    d = found[("https-absent", "tlsfence-elbv2-listener")]
+    assert d.message == ("HTTPS listener :8443 of aws:alb/listener:Listener 'https-absent': "
+                         "sslPolicy=ELBSecurityPolicy-2016-08 (provider default) is nonconforming (accepts TLSv1.0, "
+                         "TLSv1.1 (below TLSv1.2)); use ELBSecurityPolicy-TLS13-1-2-Res-2021-06 instead")
+    assert d.description.startswith("ELBv2 HTTPS/TLS listeners must use an SSL policy")
+    join = found[("classic-default", "tlsfence-stack-join")]
+    assert join.message.startswith("HTTPS listener :443 of aws:elb/loadBalancer:LoadBalancer 'classic-default': "
+                                   "listener :443 policy=ELBSecurityPolicy-2016-08 (provider default) is nonconforming")
+
+
+def test_exemptions_are_echoed_as_advisory():
+    aws, gcp = h.recorded("aws_mix"), h.recorded("gcp_mix")
+    config = {"exemptions": h.EXEMPTIONS}
+    got_aws = h.in_process(aws, config)
+    assert h.by_name(got_aws, aws) == {**h.AWS_EXPECTED, "legacy-exempt": [h.ELB_A]}
+    legacy = next(d for d in got_aws if d.urn.endswith("::legacy-exempt"))
+    assert legacy.message.startswith("exempted (retired in Q3, tracked in OPS-12): HTTPS listener :7443 of ")
+    run_exempt = [("tlsfence-serverless-advisory", "advisory")]
+    assert h.by_name(h.in_process(gcp, config), gcp) == {**h.GCP_EXPECTED, "run-exempt": run_exempt}
+
+
+def test_strict_makes_excess_mandatory():
+    resources = h.recorded("gcp_mix")
+    got = h.by_name(h.in_process(resources, {"strict": True}), resources)
+    assert got == {**h.GCP_EXPECTED, "restricted": [h.SSLPOL], "proxy-restricted": [h.JOIN]}
+
+
+def test_allow_tls13_only_and_internet_facing_only():
+    tls13 = h.wire(h.LISTENER, "tls13", {"protocol": "HTTPS", "port": 443,
+                                          "sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"})
+    internal = h.wire("aws:elb/loadBalancer:LoadBalancer", "internal-clb", {"internal": True, "listeners": [
+        {"lbPort": 80, "lbProtocol": "http", "instancePort": 80, "instanceProtocol": "http"}]})
+    assert [(d.policy, d.level) for d in h.in_process([tls13, internal])] == [h.ELB, h.CLASSIC]
+    assert "TLS 1.3 only" in h.in_process([tls13])[0].message
+    assert h.in_process([tls13, internal], {"allow-tls13-only": True, "internet-facing-only": True}) == []
+
+
+def test_configure_overrides_enforcement_level_and_disables():
+    resources = [h.wire(h.LISTENER, "weak", {"protocol": "HTTPS", "port": 443})]
+    got = h.in_process(resources, {"tlsfence-elbv2-listener": {"enforcementLevel": "advisory"}})
+    assert [(d.policy, d.level) for d in got] == [("tlsfence-elbv2-listener", "advisory")]
+    assert h.in_process(resources, {"tlsfence-elbv2-listener": "disabled"}) == []
+
+
+def test_bad_config_reaching_the_pack_is_a_mandatory_violation():
+    servicer = make_servicer()
+    request = proto.ConfigureAnalyzerRequest()
+    cfg = proto.PolicyConfig(enforcementLevel=proto.MANDATORY)
+    cfg.properties.update({"profile": "no-such-profile"})
+    request.policyConfig["tlsfence-elbv2-listener"].CopyFrom(cfg)
+    servicer.Configure(request, None)
+    res = h.wire(h.LISTENER, "l", {"protocol": "HTTPS", "port": 443, "sslPolicy": h.RES})
+    found = diagnostics(servicer.Analyze(analyze_request(res), None), res.urn)
+    assert [(d.policy, d.level) for d in found] == [h.ELB, h.ELB_A]
+    assert found[0].message.startswith("invalid tlsfence policy config: policy config 'profile': unknown profile "
+                                       "'no-such-profile'")
+
+
+def test_get_analyzer_info():
+    info = make_servicer().GetAnalyzerInfo(None, None)
+    assert info.name == "tlsfence" and info.version == "0.0.1" and info.supportsConfig
+    assert [p.name for p in info.policies] == policy_names()
+    assert len(info.policies) == 2 * len(FAMILIES) + 2
+    for p in info.policies:
+        advisory = p.name.endswith("-advisory")
+        assert p.enforcementLevel == (proto.ADVISORY if advisory else proto.MANDATORY)
+        stack = p.name.startswith("tlsfence-stack-join")
+        assert p.policy_type == (proto.PolicyType.POLICY_TYPE_STACK if stack else proto.PolicyType.POLICY_TYPE_RESOURCE)
+        schema = {k: dict(v) for k, v in p.configSchema.properties.items()}
+        assert set(schema) == set(SCHEMA)
+        assert schema["strict"]["default"] is False and schema["profile"]["default"] == "partner-tls-2024-12-03"
+        assert p.remediation_steps and p.url.startswith("https://")
+
+
+def test_router_gives_the_whole_pack_answer():
+    for program, preview in (("aws_mix", True), ("gcp_mix", False)):
+        resources = list(h.recorded(program, preview))
+        from tlsfence.check.report import findings
+        from tlsfence.policy.config import settings_from
+
+        settings = settings_from({})
+        _, families = findings(resources, {n: settings for n in policy_names()})
+        routed = Router(configure_request()).evaluate(resources, families)
+        assert routed == h.in_process(resources)
