@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +72,10 @@ def test_targets_file_with_comments_and_sarif(nginx, pki, tmp_path, capsys):
         assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("https://server.test:")
     assert run["results"][1]["properties"]["excess"] == ["AES128-GCM-SHA256", "AES128-SHA",
                                                         "ECDHE-RSA-AES256-GCM-SHA384"]
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = Path(__file__).parents[1] / "check" / "data" / "sarif-schema-2.1.0.json"  # the OASIS schema
+    if schema.exists():
+        jsonschema.Draft4Validator(json.loads(schema.read_text())).validate(log)
 
 
 def test_subprocess_text_output_and_no_progress_without_a_tty(nginx, pki):

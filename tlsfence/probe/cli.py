@@ -34,7 +34,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--strict", action="store_true", help="fail on suites outside the allowed set too")
     p.add_argument("--allow-tls13-only", action="store_true", help="count a TLS 1.3-only endpoint as conforming")
     p.add_argument("--timeout", type=float, default=5.0, help="seconds per connection (default 5)")
-    p.add_argument("--concurrency", type=int, default=16, help="simultaneous connections per target (default 16)")
+    p.add_argument("--concurrency", type=int, default=32, help="simultaneous connections per target (default 32)")
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--ca-file", help=argparse.SUPPRESS)  # tests and private PKIs: trust these roots instead
     p.add_argument("--split-ways", type=int, default=12, help=argparse.SUPPRESS)  # 1: plain elimination chains
@@ -93,7 +93,7 @@ def _read_targets(path: str) -> list[str]:
 
 def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
                ip: str | None = None, profile: str | None = None, strict: bool = False,
-               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 16,
+               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 32,
                cafile: str | None = None, split_ways: int = 12, out: TextIO | None = None,
                err: TextIO | None = None) -> int:
     """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""

@@ -117,7 +117,7 @@ class Enumerator:
         split_ways: parallel chains a version fans out into after its first accepted suite (1: plain chain).
     """
 
-    def __init__(self, endpoint: Endpoint, concurrency: int = 16, split_ways: int = SPLIT_WAYS) -> None:
+    def __init__(self, endpoint: Endpoint, concurrency: int = 32, split_ways: int = SPLIT_WAYS) -> None:
         self.endpoint = endpoint
         self.split_ways = max(1, split_ways)
         self.counter = Counter()

@@ -35,7 +35,7 @@ class VerifyOptions:
 
     profile: Profile
     timeout: float = 5.0
-    concurrency: int = 16
+    concurrency: int = 32
     cafile: str | None = None
     split_ways: int = SPLIT_WAYS
 
