@@ -15,35 +15,41 @@ from collections.abc import Sequence
 from tlsfence import __version__
 from tlsfence.errors import TlsfenceError
 
-#: Modules that provide a sub-command (``add_parser(subparsers)`` and ``run(args) -> int``), in help order.
-COMMAND_MODULES: tuple[str, ...] = (
-    "tlsfence.cli.profiles_cmd",
-    "tlsfence.cli.catalog_cmd",
-    "tlsfence.probe.cli",
-    "tlsfence.audit.cli",
-    "tlsfence.check.cli",
-)
+#: Sub-command → module providing it (``add_parser(subparsers)`` and ``run(args) -> int``), in help order.
+#: Modules are imported only when their command runs (or for ``--help``): ``check`` pulls in the Pulumi SDK,
+#: which would otherwise cost every ``tlsfence verify`` a second of start-up.
+COMMANDS: dict[str, str] = {
+    "profiles": "tlsfence.cli.profiles_cmd",
+    "catalog": "tlsfence.cli.catalog_cmd",
+    "check": "tlsfence.check.cli",
+    "verify": "tlsfence.probe.cli",
+    "audit": "tlsfence.audit.cli",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(COMMANDS.values())
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors already; keep its one-line style for our own errors too."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser with every sub-command registered."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every sub-command registered (or just ``only``, when it names one)."""
     parser = _Parser(prog="tlsfence", description="TLS guardrails for Pulumi stacks and live endpoints.")
     parser.add_argument("--version", action="version", version=f"tlsfence {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        module.add_parser(sub)
+    for command, name in COMMANDS.items():
+        if only in COMMANDS and command != only:
+            continue
+        importlib.import_module(name).add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(first)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
