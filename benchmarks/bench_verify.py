@@ -114,11 +114,15 @@ def start_proxies(backends: dict[str, int], rtt: float) -> dict[str, LatencyProx
     return proxies
 
 
+INTERNAL: dict[str, list[float]] = {}  # module → elapsed_s reported by tlsfence itself (no interpreter start-up)
+
+
 def run_tlsfence(port: int, ca: str, module: str) -> dict[str, set[str]]:
     out = subprocess.run([sys.executable, "-m", module, "verify", f"server.test:{port}", "--ip", "127.0.0.1",
                           "--ca-file", ca, "--format", "json", "--timeout", "5"],
                          capture_output=True, text=True, timeout=120, cwd=ROOT).stdout
     result = json.loads(out)[0]
+    INTERNAL.setdefault(module, []).append(result["elapsed_s"])
     return {v: {s["iana"] for s in result["suites"].get(v, [])} for v in VERSIONS}
 
 
@@ -150,6 +154,16 @@ def run_testssl(port: int, tmp: Path) -> dict[str, set[str]]:
             suite = registry().by_code.get(code)
             found[names[m.group(1)]].add(suite.iana if suite else f"0x{code:04X}")
     return found
+
+
+def startup(module: str, runs: int = 5) -> float:
+    """Median wall time of ``python -m MODULE verify --help``: interpreter and import cost alone."""
+    times = []
+    for _ in range(runs):
+        start = time.monotonic()
+        subprocess.run([sys.executable, "-m", module, "verify", "--help"], capture_output=True, timeout=60, cwd=ROOT)
+        times.append(time.monotonic() - start)
+    return statistics.median(times)
 
 
 def measure(label: str, fn, proxy: LatencyProxy, runs: int) -> dict:
@@ -192,12 +206,13 @@ def main() -> int:
             rows[name] = {label: measure(label, fn, proxy, runs) for label, (fn, runs) in tools.items()}
     finally:
         nginx.stop()
-    Path(args.out).write_text(report(rows, args))
+    extra = {m: startup(m) for m in ("tlsfence", "tlsfence.probe")}
+    Path(args.out).write_text(report(rows, args, extra))
     print(f"wrote {args.out}")
     return 0
 
 
-def report(rows: dict[str, dict[str, dict]], args: argparse.Namespace) -> str:
+def report(rows: dict[str, dict[str, dict]], args: argparse.Namespace, start_up: dict[str, float]) -> str:
     lines = ["# `tlsfence verify` benchmark", "",
              f"Command: `python benchmarks/bench_verify.py --runs {args.runs} --testssl-runs {args.testssl_runs} "
              f"--rtt-ms {args.rtt_ms:g}`", "",
@@ -223,6 +238,14 @@ def report(rows: dict[str, dict[str, dict]], args: argparse.Namespace) -> str:
             agree = "identical" if not diff else "; ".join(diff)
             lines.append(f"| {name} | {label} | {m['runs']} | {m['time']:.2f} | {m['conns']:g} | "
                          f"{sslyze_t / m['time']:.1f} | {agree} |")
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
+    lines += ["", "Start-up alone (`python -m MODULE verify --help`, median of 5): "
+              + ", ".join(f"`{m}` {s:.2f} s" for m, s in start_up.items())
+              + ". The full CLI imports every command module (the Pulumi SDK among them) before parsing; "
+              "`python -m tlsfence.probe` loads only `verify`.",
+              "Internal time reported by tlsfence (`elapsed_s`, no interpreter start-up), median over all servers "
+              "and runs: " + ", ".join(f"`{m}` {statistics.median(v):.2f} s" for m, v in INTERNAL.items()) + ".",
+              f"Load average at the end of the run: {' '.join(load)} (2 vCPUs, shared with other jobs)."]
     lines += ["", "Accepted sets found by `tlsfence verify` (IANA names):", ""]
     for name, tools in rows.items():
         for v, s in tools["tlsfence verify"]["sets"].items():
