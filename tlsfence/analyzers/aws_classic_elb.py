@@ -107,7 +107,7 @@ def _listener_decision(lb: Resource, port: int, ctx: Context) -> tuple[Setting, 
     worst = [decide_policy(p, ctx) for p in ssl]
     pick = max(range(len(ssl)), key=lambda i: _severity(worst[i]))
     return (Setting(f"listener :{port} policy", ssl[pick].get("name") or ssl[pick].get("policyName") or ssl[pick].name,
-                    Origin.JOINED, via=ssl[pick].urn), worst[pick], False)
+                    Origin.JOINED, via=ssl[pick].name), worst[pick], False)
 
 
 def _severity(decision: Decision) -> int:

@@ -18,8 +18,8 @@ from tlsfence.verdicts import Verdict, fixed, unverifiable
 
 CLOSED_INGRESS = ("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER", "INGRESS_TRAFFIC_INTERNAL_ONLY",
                   "internal-and-cloud-load-balancing", "internal")
-HINT = ("front it with an external Application Load Balancer (serverless NEG, CUSTOM SSL policy) and close the "
-        "default URL: ingress INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER and defaultUriDisabled: true "
+HINT = ("an external Application Load Balancer in front (serverless NEG, CUSTOM SSL policy) with the default "
+        "URL closed by ingress INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER and defaultUriDisabled: true "
         "(tlsfence.components.gcp.ServerlessFront)")
 MANAGED = "Google-managed TLS on the default URL, which no setting can lock to the profile"
 
@@ -77,8 +77,8 @@ def analyze_api_gateway(res: Resource, ctx: Context) -> list[Exposure]:
     """An API Gateway gateway: ``*.gateway.dev`` cannot be closed or locked."""
     return [exposure(res, "gateway.dev default URL", "serverless", Setting("defaultHostname", None, Origin.DEFAULT),
                      unverifiable(f"the TLS of the gateway.dev URL ({MANAGED}; it cannot be disabled)"), ctx,
-                     tightest="serve the API from Cloud Run behind tlsfence.components.gcp.ServerlessFront, or "
-                              "exempt the gateway with a reason")]
+                     tightest="Cloud Run behind tlsfence.components.gcp.ServerlessFront (or an exemption with a "
+                              "reason)")]
 
 
 ANALYZERS = {
