@@ -241,8 +241,8 @@ def report(rows: dict[str, dict[str, dict]], args: argparse.Namespace, start_up:
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
     lines += ["", "Start-up alone (`python -m MODULE verify --help`, median of 5): "
               + ", ".join(f"`{m}` {s:.2f} s" for m, s in start_up.items())
-              + ". The full CLI imports every command module (the Pulumi SDK among them) before parsing; "
-              "`python -m tlsfence.probe` loads only `verify`.",
+              + ". The full CLI imports only the module of the command it runs; "
+              "`python -m tlsfence.probe` skips the CLI dispatcher too.",
               "Internal time reported by tlsfence (`elapsed_s`, no interpreter start-up), median over all servers "
               "and runs: " + ", ".join(f"`{m}` {statistics.median(v):.2f} s" for m, v in INTERNAL.items()) + ".",
               f"Load average at the end of the run: {' '.join(load)} (2 vCPUs, shared with other jobs)."]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.probe.fakes import ALERT_ILLEGAL_PARAMETER, ALERT_PROTOCOL_VERSION, FakeServer, Hello, server_hello
-from tests.probe.servers import Pki
+from tests.probe.servers import Pki, s_client_accepted
 from tlsfence.probe.cli import run_verify
 from tlsfence.probe.enumerate import Enumerator, deal, offered_codes
 from tlsfence.probe.net import Endpoint
@@ -110,6 +110,7 @@ def test_more_than_128_suites_intolerance_is_retried_in_chunks(nginx, pki):
         assert {s["openssl"] for s in r["suites"]["TLSv1.2"]} == {
             "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305",
             "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256"}
+        assert {s["openssl"] for s in r["suites"]["TLSv1.2"]} == s_client_accepted(fake.port, "TLSv1.2")
         notes = {v["protocol"]: v["notes"] for v in r["versions"]}
         assert notes["TLSv1.0"] == ["full hello of 179 suites refused (alert 47); retried in chunks of 127"]
         assert notes["TLSv1.2"] == []  # dealt into 12 chains of ≤30 suites from the start

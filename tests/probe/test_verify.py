@@ -103,6 +103,7 @@ def test_certificate_failures_are_nonconforming(nginx, pki, config, reason):
     assert (code, r["verdict"]) == (1, "nonconforming")
     assert r["reasons"][0].startswith(reason)
     assert accepted(r, "TLSv1.2") == {"ECDHE-RSA-AES128-GCM-SHA256"}
+    cross_check(nginx[config], r, ("TLSv1.2", "TLSv1.3"))
     cert = r["certificate"]
     assert cert["name_match"] is (config != "wronghost")
     assert cert["expired"] is (config == "expired")
@@ -112,6 +113,8 @@ def test_certificate_failures_are_nonconforming(nginx, pki, config, reason):
 def test_self_signed_is_a_warning_not_a_failure(nginx, pki):
     code, r = verify(nginx["selfsigned"], pki)
     assert (code, r["verdict"]) == (0, "conforming")
+    assert accepted(r, "TLSv1.2") == {"ECDHE-RSA-AES128-GCM-SHA256"}
+    cross_check(nginx["selfsigned"], r, ("TLSv1.2", "TLSv1.3"))
     assert r["certificate"]["self_signed"] is True and r["certificate"]["chain_trusted"] is False
     assert r["warnings"] == ["RSA certificate is self-signed (allowed by the requirement; a Mozilla-trusted root "
                              "is strongly recommended)"]

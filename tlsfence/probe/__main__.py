@@ -1,7 +1,7 @@
 """``python -m tlsfence.probe verify ...``: the verify command alone, without loading the other commands.
 
-Same arguments, output and exit codes as ``tlsfence verify``; start-up is faster because the full CLI imports
-every command module (the Pulumi SDK among them) before parsing.
+Same arguments, output and exit codes as ``tlsfence verify``; useful where the console script is not installed.
+Start-up is about the same since the main CLI imports only the module of the command it runs.
 """
 
 from __future__ import annotations
