@@ -67,3 +67,13 @@ def tls13_only(pki: Pki) -> Iterator[int]:
         yield server.port
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def tls13_p384(pki: Pki) -> Iterator[int]:
+    """``openssl s_server`` whose only group is P-384: an X25519 key share gets a HelloRetryRequest."""
+    server = SServer(["-cert", pki.crt("rsa"), "-key", pki.key("rsa"), "-groups", "P-384"])
+    try:
+        yield server.port
+    finally:
+        server.stop()

@@ -94,6 +94,15 @@ def test_tls13_only_is_nonconforming_unless_allowed(tls13_only, pki):
     assert (code, r["verdict"]) == (0, "conforming")
 
 
+def test_hello_retry_request_counts_as_accepted(tls13_p384, pki):
+    code, r = verify(tls13_p384, pki)
+    assert accepted(r, "TLSv1.3") == TLS13_DEFAULT
+    cross_check(tls13_p384, r, ("TLSv1.3",))
+    notes = {v["protocol"]: v["notes"] for v in r["versions"]}
+    assert notes["TLSv1.3"] == ["HelloRetryRequest received: counted as accepted (ssllabs-scan #845)"]
+    assert "TLSv1.2" in r["protocols"] and r["errors"] == []
+
+
 @pytest.mark.parametrize(("config", "reason"), [
     ("wronghost", "RSA certificate does not match server.test (names: other.test, 127.0.0.1)"),
     ("expired", "RSA certificate is outside its validity period (not after "),

@@ -102,9 +102,11 @@ class _Chain:
             if cipher not in self.accepted:
                 self.accepted.append(cipher)
 
-    def note(self, text: str, *, error: bool = False) -> None:
+    def note(self, text: str, *, error: bool = False, once: bool = False) -> None:
         with self.lock:
-            (self.errors if error else self.notes).append(text)
+            target = self.errors if error else self.notes
+            if not (once and text in target):
+                target.append(text)
 
 
 class Enumerator:
@@ -172,6 +174,8 @@ class Enumerator:
         if isinstance(reply, ServerHello) and reply.version != VERSION_CODES[protocol]:
             return _Answer("refuse", detail=f"server chose version 0x{reply.version:04x}")
         assert isinstance(reply, ServerHello)
+        if reply.hrr:
+            chain.note("HelloRetryRequest received: counted as accepted (ssllabs-scan #845)", once=True)
         return _Answer("accept", cipher=reply.cipher)
 
     def _chain(self, chain: _Chain, codes: Sequence[int], *, split: bool) -> _Answer | None:
