@@ -106,3 +106,10 @@ def test_adding_a_suite_outside_the_allowed_set_never_improves(offer, extra):
 def test_removing_every_allowed_suite_is_nonconforming(offer):
     stripped = TlsOffer(offer.protocols, offer.suites - P.allowed, offer.tls13_suites)
     assert judge(stripped, P).verdict is Verdict.NONCONFORMING
+
+
+def test_sslv2_enabled_is_accepted_and_nonconforming():
+    d = judge(TlsOffer.of(["SSLv2", "TLSv1.2"], [GCM]), P)
+    assert d.verdict is Verdict.NONCONFORMING
+    assert d.protocols == ("SSLv2", "TLSv1.2")
+    assert d.reasons[0] == "accepts SSLv2 (below TLSv1.2)"

@@ -151,12 +151,14 @@ def judge(offer: TlsOffer, profile: Profile) -> Decision:
     for proto in PROTOCOLS:
         if proto not in offer.protocols:
             continue
-        if proto == "TLSv1.3":
+        if proto == "SSLv2":
+            accepted.append(proto)  # SSLv2 cipher specs are not TLS suites: enabled (or observed) means accepted
+        elif proto == "TLSv1.3":
             if tls13:
                 accepted.append(proto)
         elif any(s.usable_at(proto) for s in candidates):
             accepted.append(proto)
-    legacy = [p for p in accepted if p != "TLSv1.3"]
+    legacy = [p for p in accepted if p not in ("TLSv1.3", "SSLv2")]
     negotiable = sorted({s.openssl for s in candidates if any(s.usable_at(p) for p in legacy)})
     present = tuple(s for s in negotiable if s in profile.must_support_one_of)
     excess = tuple(s for s in negotiable if s not in profile.allowed)
