@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tlsfence import __version__
 from tlsfence.audit.aws_audit import AuditReport
+from tlsfence.sarif import sarif_log
 from tlsfence.verdicts import Verdict
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"mandatory": "error", "advisory": "warning", "none": "none"}
 _RULES = {
     Verdict.NONCONFORMING: "accepts TLS below 1.2 or offers none of the required suites",
@@ -82,18 +81,10 @@ def to_sarif(report: AuditReport, *, strict: bool = False) -> dict[str, Any]:
         results.append(result)
     notifications = [{"level": "error", "message": {"text": f"{e.service} {e.region} {e.operation}: {e.kind} "
                                                             f"({e.code}: {e.message})"}} for e in report.errors]
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "tlsfence", "version": __version__, "semanticVersion": __version__,
-                                "rules": rules}},
-            "invocations": [{"executionSuccessful": not report.errors,
-                             "toolExecutionNotifications": notifications}],
-            "results": results,
-            "properties": {"summary": report.summary(strict=strict), "drift": list(report.drift)},
-        }],
-    }
+    return sarif_log("tlsfence audit", rules, results,
+                     invocations=[{"executionSuccessful": not report.errors,
+                                   "toolExecutionNotifications": notifications}],
+                     properties={"summary": report.summary(strict=strict), "drift": list(report.drift)})
 
 
 def render(report: AuditReport, fmt: str, *, strict: bool = False) -> str:

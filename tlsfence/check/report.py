@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from tlsfence import __version__
 from tlsfence.analyzers import handles
 from tlsfence.policy.config import Settings
 from tlsfence.policy.convert import from_wire
@@ -21,8 +20,7 @@ from tlsfence.policy.engine import Diagnostic, WireResource
 from tlsfence.policy.metadata import FAMILIES, STACK
 from tlsfence.policy.rules import ADVISORY, MANDATORY, Finding, policy_name, resource_findings, stack_findings
 from tlsfence.resources import Resource, Stack
-
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+from tlsfence.sarif import sarif_log
 
 
 def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
@@ -141,13 +139,4 @@ def render_sarif(report: Mapping[str, Any], sources: Mapping[str, Any], fallback
             "level": "error" if v["level"] == MANDATORY else "warning",
             "message": {"text": v["message"]}, "locations": [location],
         })
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "tlsfence", "version": __version__, "semanticVersion": __version__,
-                                "rules": rules}},
-            "results": results,
-            "properties": {"summary": dict(report["summary"])},
-        }],
-    }
+    return sarif_log("tlsfence check", rules, results, properties={"summary": dict(report["summary"])})

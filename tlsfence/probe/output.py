@@ -9,11 +9,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from tlsfence import __version__
 from tlsfence.probe.report import TargetResult
+from tlsfence.sarif import sarif_log
 from tlsfence.suites import PROTOCOLS
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 #: SARIF rules: (id, name, short description, default level).
 RULES: tuple[tuple[str, str, str, str], ...] = (
     ("TLSF-VERIFY-001", "EndpointNonconforming", "The live endpoint breaks the TLS requirement", "error"),
@@ -97,12 +96,4 @@ def sarif(results: Sequence[TargetResult], *, strict: bool = False) -> dict[str,
               "defaultConfiguration": {"level": level},
               "helpUri": "https://github.com/tlsfence/tlsfence/blob/main/docs/verify.md"}
              for rid, name, desc, level in RULES]
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "tlsfence verify", "version": __version__,
-                                "informationUri": "https://github.com/tlsfence/tlsfence", "rules": rules}},
-            "results": out,
-        }],
-    }
+    return sarif_log("tlsfence verify", rules, out)
