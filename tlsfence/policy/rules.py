@@ -135,55 +135,50 @@ def stack_findings(stack: Stack, settings: Settings) -> list[Finding]:
     return out
 
 
+def _guarded(args: Any, report: Callable[..., None], level: str, subject: str,
+             findings: Callable[[Settings], list[Finding]], with_urn: bool) -> None:
+    """Run one evaluation and report the findings at ``level``; every failure is a mandatory violation.
+
+    Bad config, an ``UnknownValueError`` (never expected: values are read raw) and any other error all fail
+    closed: whatever stops the analysis must not let the resource or stack through.
+    """
+    try:
+        settings = settings_from(args.get_config())
+    except PolicyConfigError as e:
+        if level == MANDATORY:
+            report(f"invalid tlsfence policy config: {e}")
+        return
+    try:
+        found = findings(settings)
+    except UnknownValueError as e:
+        if level == MANDATORY:
+            report(f"unverifiable: {e.message}, and it decides the TLS of {subject}")
+        return
+    except Exception as e:
+        if level == MANDATORY:
+            report(f"tlsfence cannot evaluate {subject} ({type(e).__name__}: {e}); treated as unverifiable")
+        return
+    for f in found:
+        if f.level == level:
+            if with_urn:
+                report(f.message(), f.exposure.urn)
+            else:
+                report(f.message())
+
+
 def _resource_validator(family: str, level: str) -> Callable[[Any, Callable[..., None]], None]:
     def validate(args: Any, report: Callable[..., None]) -> None:
-        if not handles(args.resource_type):
-            return
-        try:
-            settings = settings_from(args.get_config())
-        except PolicyConfigError as e:
-            if level == MANDATORY:
-                report(f"invalid tlsfence policy config: {e}")
-            return
-        try:
-            found = resource_findings(resource_from_args(args), settings, family)
-        except UnknownValueError as e:  # never expected: convert reads raw values; fail closed all the same
-            if level == MANDATORY:
-                report(f"unverifiable: {e.message}, and it decides this resource's TLS")
-            return
-        except Exception as e:  # fail closed: whatever stops the analysis must not let the resource through
-            if level == MANDATORY:
-                report(f"tlsfence cannot evaluate {args.resource_type} '{args.name}' ({type(e).__name__}: {e}); "
-                       "treated as unverifiable")
-            return
-        for f in found:
-            if f.level == level:
-                report(f.message())
+        if handles(args.resource_type):
+            _guarded(args, report, level, f"{args.resource_type} '{args.name}'",
+                     lambda settings: resource_findings(resource_from_args(args), settings, family), False)
 
     return validate
 
 
 def _stack_validator(level: str) -> Callable[[Any, Callable[..., None]], None]:
     def validate(args: Any, report: Callable[..., None]) -> None:
-        try:
-            settings = settings_from(args.get_config())
-        except PolicyConfigError as e:
-            if level == MANDATORY:
-                report(f"invalid tlsfence policy config: {e}")
-            return
-        try:
-            found = stack_findings(stack_from_args(args), settings)
-        except UnknownValueError as e:
-            if level == MANDATORY:
-                report(f"unverifiable: {e.message}, and it decides a joined exposure's TLS")
-            return
-        except Exception as e:  # fail closed, as for resources
-            if level == MANDATORY:
-                report(f"tlsfence cannot evaluate the stack ({type(e).__name__}: {e}); treated as unverifiable")
-            return
-        for f in found:
-            if f.level == level:
-                report(f.message(), f.exposure.urn)
+        _guarded(args, report, level, "the stack", lambda settings: stack_findings(stack_from_args(args), settings),
+                 True)
 
     return validate
 
