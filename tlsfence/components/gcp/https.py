@@ -12,6 +12,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from tlsfence.components.base import ComponentConfigError, FrontDoor, https_url, options_of, require
+from tlsfence.components.gcp.frontend import GlobalFrontendArgs, certificates_and_address, require_certificates
 from tlsfence.components.gcp.policy import TlsPolicyArgs, policy_from_args, ssl_policy
 
 SCHEMES = ("EXTERNAL_MANAGED", "EXTERNAL")
@@ -30,17 +31,11 @@ def _endpoint(domains: Any, address: pulumi.Input[str]) -> pulumi.Output[str]:
     return https_url(domains[0] if isinstance(domains, list) and domains else address)
 
 
-class GlobalHttpsLoadBalancerArgs(TlsPolicyArgs):
+class GlobalHttpsLoadBalancerArgs(GlobalFrontendArgs):
     """Inputs of :class:`GlobalHttpsLoadBalancer`."""
 
     backend_service: pulumi.Input[str]
     """Self-link or id of the backend service to front (its load_balancing_scheme must match)."""
-    domains: NotRequired[list[str]]
-    """Domains of a Google-managed certificate; give these or certificates. The first is the endpoint."""
-    certificates: NotRequired[pulumi.Input[list[str]]]
-    """Self-links of existing SSL certificates."""
-    ip_address: NotRequired[pulumi.Input[str]]
-    """An existing global address; without it, one is reserved."""
     load_balancing_scheme: NotRequired[str]
     """EXTERNAL_MANAGED (default, global external ALB) or EXTERNAL (classic ALB)."""
     redirect_http: NotRequired[bool]
@@ -62,17 +57,11 @@ class GlobalHttpsLoadBalancer(FrontDoor):
         values, decision = policy_from_args(comp, name, data)
         backend = require(data, "backend_service", comp, name)
         scheme = _scheme(data, comp, name)
-        domains, certs = data.get("domains"), data.get("certificates")
-        if not domains and not certs:
-            raise ComponentConfigError(f"{comp} '{name}': give domains (Google-managed certificate) or certificates")
+        require_certificates(data, comp, name)
         super().__init__(name, opts)
 
         policy = ssl_policy(self, name, values)
-        if not certs:
-            certs = [gcp.compute.ManagedSslCertificate(
-                f"{name}-cert", managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=domains),
-                opts=self._child()).self_link]
-        address = data.get("ip_address") or gcp.compute.GlobalAddress(f"{name}-ip", opts=self._child()).address
+        certs, address = certificates_and_address(self, name, data)
         url_map = gcp.compute.URLMap(f"{name}-urlmap", default_service=backend, opts=self._child())
         proxy = gcp.compute.TargetHttpsProxy(f"{name}-https", url_map=url_map.self_link, ssl_certificates=certs,
                                              ssl_policy=policy.self_link, opts=self._child())
@@ -85,7 +74,7 @@ class GlobalHttpsLoadBalancer(FrontDoor):
             gcp.compute.GlobalForwardingRule(f"{name}-http", target=http.self_link, port_range="80",
                                              ip_protocol="TCP", ip_address=address, load_balancing_scheme=scheme,
                                              opts=self._child())
-        self._publish(_endpoint(domains, address), values.name, decision, ip_address=address,
+        self._publish(_endpoint(data.get("domains"), address), values.name, decision, ip_address=address,
                       ssl_policy_name=policy.name)
 
 

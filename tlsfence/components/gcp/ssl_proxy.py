@@ -10,21 +10,16 @@ from typing import NotRequired
 import pulumi
 import pulumi_gcp as gcp
 
-from tlsfence.components.base import ComponentConfigError, FrontDoor, https_url, options_of, require
-from tlsfence.components.gcp.policy import TlsPolicyArgs, policy_from_args, ssl_policy
+from tlsfence.components.base import FrontDoor, https_url, options_of, require
+from tlsfence.components.gcp.frontend import GlobalFrontendArgs, certificates_and_address, require_certificates
+from tlsfence.components.gcp.policy import policy_from_args, ssl_policy
 
 
-class SslProxyLoadBalancerArgs(TlsPolicyArgs):
+class SslProxyLoadBalancerArgs(GlobalFrontendArgs):
     """Inputs of :class:`SslProxyLoadBalancer`."""
 
     backend_service: pulumi.Input[str]
     """Self-link or id of a global backend service (protocol SSL or TCP, load_balancing_scheme EXTERNAL)."""
-    domains: NotRequired[list[str]]
-    """Domains of a Google-managed certificate; give these or certificates. The first is the endpoint."""
-    certificates: NotRequired[pulumi.Input[list[str]]]
-    """Self-links of existing SSL certificates."""
-    ip_address: NotRequired[pulumi.Input[str]]
-    """An existing global address; without it, one is reserved."""
     port: NotRequired[int]
     """Listening port (default 443)."""
 
@@ -42,23 +37,18 @@ class SslProxyLoadBalancer(FrontDoor):
         data = options_of(args, SslProxyLoadBalancerArgs.__annotations__, comp, name)
         values, decision = policy_from_args(comp, name, data)
         backend = require(data, "backend_service", comp, name)
-        domains, certs = data.get("domains"), data.get("certificates")
-        if not domains and not certs:
-            raise ComponentConfigError(f"{comp} '{name}': give domains (Google-managed certificate) or certificates")
+        require_certificates(data, comp, name)
         port = int(data.get("port", 443))
         super().__init__(name, opts)
 
         policy = ssl_policy(self, name, values)
-        if not certs:
-            certs = [gcp.compute.ManagedSslCertificate(
-                f"{name}-cert", managed=gcp.compute.ManagedSslCertificateManagedArgs(domains=domains),
-                opts=self._child()).self_link]
-        address = data.get("ip_address") or gcp.compute.GlobalAddress(f"{name}-ip", opts=self._child()).address
+        certs, address = certificates_and_address(self, name, data)
         proxy = gcp.compute.TargetSSLProxy(f"{name}-ssl", backend_service=backend, ssl_certificates=certs,
                                            ssl_policy=policy.self_link, opts=self._child())
         gcp.compute.GlobalForwardingRule(f"{name}-ssl", target=proxy.self_link, port_range=str(port),
                                          ip_protocol="TCP", ip_address=address, load_balancing_scheme="EXTERNAL",
                                          opts=self._child())
+        domains = data.get("domains")
         host = domains[0] if domains else address
         endpoint = https_url(host) if port == 443 else pulumi.Output.concat("tls://", host, f":{port}")
         self._publish(endpoint, values.name, decision, ip_address=address, ssl_policy_name=policy.name)
