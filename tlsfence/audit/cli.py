@@ -12,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import TlsfenceError
 
 
@@ -28,12 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="region to audit (repeatable; default: the session's region)")
     p.add_argument("--profile-name", help="AWS shared-config profile to use")
     p.add_argument("--endpoint-url", help="send every AWS call to this URL (an emulator such as moto)")
-    p.add_argument("--profile", help="requirement profile name, alias or file (default: the built-in profile)")
-    p.add_argument("--strict", action="store_true", help="count conforming-with-excess as failing")
-    p.add_argument("--allow-tls13-only", action="store_true", help="count TLS 1.3-only settings as conforming")
+    add_judging_options(p)
     p.add_argument("--include-internal", action="store_true",
                    help="also report listeners of internal load balancers (default: internet-facing only)")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.set_defaults(run=run)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from google.protobuf import json_format
 
 from tlsfence.check import inputs, report
+from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import InputError
 from tlsfence.policy.config import DEFAULTS, Settings, settings_from
 from tlsfence.policy.engine import Router, configure_request
@@ -33,16 +34,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stack", help="stack name: reads Pulumi.<stack>.yaml (default: the only stack file, or dev)")
     p.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                    help="program config, as `pulumi config set` (repeatable; key without namespace = project's)")
-    p.add_argument("--profile", help="requirement profile: name, alias or file (pack config 'profile')")
-    p.add_argument("--strict", action="store_true", default=None, help="excess suites are mandatory violations")
-    p.add_argument("--allow-tls13-only", action="store_true", default=None, help="a TLS 1.3-only endpoint conforms")
+    add_judging_options(p, unset_is_none=True)
     p.add_argument("--preview", action="store_true", help="computed outputs unknown, as on a first preview")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--from-preview", metavar="FILE", help="read `pulumi preview --json` output instead")
     source.add_argument("--from-state", metavar="FILE", help="read `pulumi stack export` output instead")
     p.add_argument("--policy-config", metavar="FILE",
                    help="pack config: the --policy-pack-config file, or one settings object for every policy")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.set_defaults(run=run)
 
 

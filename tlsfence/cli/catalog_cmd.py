@@ -11,6 +11,7 @@ from typing import Any
 
 from tlsfence.catalog import platforms
 from tlsfence.catalog_models import GCP, gcp_catalog_rows
+from tlsfence.cli.options import add_judging_options
 from tlsfence.profiles import load_profile
 from tlsfence.verdicts import VERDICT_ORDER, Decision
 
@@ -21,9 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="List every catalogued provider setting with its verdict under a profile, "
                                    "tightest first.")
     p.add_argument("cloud", choices=("aws", "gcp"))
-    p.add_argument("--profile", help="profile name, alias or file (default: the built-in profile)")
-    p.add_argument("--allow-tls13-only", action="store_true", help="count TLS 1.3-only settings as conforming")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_judging_options(p, strict=False, sarif=False)
     p.set_defaults(run=run)
 
 

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TextIO
 
+from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import InputError
 from tlsfence.profiles import load_profile
 
@@ -30,12 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--targets-file", help="file with one target per line (# comments allowed)")
     p.add_argument("--sni", help="server name to send and check (default: the target's host name)")
     p.add_argument("--ip", help="connect to this address instead of resolving the host")
-    p.add_argument("--profile", help="profile name, alias or file (default: the built-in profile)")
-    p.add_argument("--strict", action="store_true", help="fail on suites outside the allowed set too")
-    p.add_argument("--allow-tls13-only", action="store_true", help="count a TLS 1.3-only endpoint as conforming")
+    add_judging_options(p)
     p.add_argument("--timeout", type=float, default=5.0, help="seconds per connection (default 5)")
     p.add_argument("--concurrency", type=int, default=32, help="simultaneous connections per target (default 32)")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--ca-file", help=argparse.SUPPRESS)  # tests and private PKIs: trust these roots instead
     p.add_argument("--split-ways", type=int, default=12, help=argparse.SUPPRESS)  # 1: plain elimination chains
     p.set_defaults(run=run)
