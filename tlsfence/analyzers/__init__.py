@@ -7,7 +7,7 @@ The registry refuses a token registered twice, so a token can never be judged tw
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 
 from tlsfence.analyzers import aws_apigateway, aws_classic_elb, aws_cloudfront, aws_elbv2, gcp_compute, gcp_serverless
 from tlsfence.analyzers.base import Analyzer, Context
@@ -19,7 +19,7 @@ from tlsfence.resources import Resource, Stack
 MODULES = (aws_elbv2, aws_classic_elb, aws_apigateway, aws_cloudfront, gcp_compute, gcp_serverless)
 
 
-def _build(modules: Iterable[object]) -> Mapping[str, Analyzer]:
+def _build(modules: Iterable[ModuleType]) -> Mapping[str, Analyzer]:
     table: dict[str, Analyzer] = {}
     for module in modules:
         for token, fn in module.ANALYZERS.items():
