@@ -9,6 +9,7 @@ anything the catalog cannot vouch for (an unknown feature or attribute, an uncer
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from tlsfence.catalog import platform
@@ -97,10 +98,13 @@ def classic_policy_offer(attributes: Mapping[str, Any]) -> TlsOffer | str:
     return TlsOffer.of(protocols, ciphers)
 
 
-def classic_policy_decision(attributes: Mapping[str, Any], req: Profile) -> Decision:
-    """Verdict of a classic ELB custom policy under ``req``."""
+def classic_policy_decision(attributes: Mapping[str, Any], req: Profile,
+                            key_types: frozenset[str] | None = None) -> Decision:
+    """Verdict of a classic ELB custom policy under ``req`` (narrowed to the certificate's key types, if known)."""
     offer = classic_policy_offer(attributes)
-    return unverifiable(offer) if isinstance(offer, str) else judge(offer, req)
+    if isinstance(offer, str):
+        return unverifiable(offer)
+    return judge(offer if key_types is None else replace(offer, key_types=key_types), req)
 
 
 def gcp_catalog_rows(req: Profile) -> list[tuple[str, Decision, bool]]:

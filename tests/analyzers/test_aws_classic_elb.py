@@ -74,3 +74,17 @@ def test_resource_level_view_defers_to_the_stack_and_policies_stand_alone():
 def test_plaintext_and_tcp_listeners():
     found = analyze(lb([{"lbPort": 80.0, "lbProtocol": "HTTP"}, {"lbPort": 443.0, "lbProtocol": "TCP"}]), PROFILE)
     assert [e.decision.verdict.value for e in found] == ["nonconforming", "not-terminated"]
+
+
+def test_an_rsa_certificate_cannot_use_an_ecdsa_only_policy():
+    ecdsa_only = [("Protocol-TLSv1.2", "true"), ("Protocol-TLSv1.1", "false"), ("Protocol-TLSv1", "false"),
+                  ("Protocol-SSLv3", "false"), ("ECDHE-ECDSA-AES128-GCM-SHA256", "true")]
+    cert = res("aws:acm/certificate:Certificate", {"arn": "arn:aws:acm:us-east-1:1:certificate/rsa",
+                                                   "keyAlgorithm": "RSA_2048"}, name="cert")
+    listener = [{"lbPort": 443.0, "lbProtocol": "HTTPS", "instancePort": 80.0, "instanceProtocol": "HTTP",
+                 "sslCertificateId": "arn:aws:acm:us-east-1:1:certificate/rsa"}]
+    e = listener_verdict(lb(listener), cert, policy(ecdsa_only, "ec"), attach(["ec"]))
+    assert e.decision.verdict.value == "nonconforming"
+    assert "no protocol version can be negotiated with a RSA certificate" in e.decision.reasons[0]
+    # the same policy without a known certificate is judged on what it enables
+    assert listener_verdict(lb(), policy(ecdsa_only, "ec"), attach(["ec"])).decision.verdict.value == "conforming"

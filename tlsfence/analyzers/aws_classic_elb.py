@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tlsfence.analyzers.aws_elbv2 import certificate_value_key_types
 from tlsfence.analyzers.base import Context, exposure
 from tlsfence.catalog import platform
 from tlsfence.catalog_models import CLASSIC, classic_policy_decision
@@ -36,8 +37,8 @@ def attributes_of(policy: Resource) -> dict[str, Any] | None:
     return {str(a.get("name")): a.get("value", "true" if policy.type == SSL_NEG else None) for a in raw}
 
 
-def decide_policy(policy: Resource, ctx: Context) -> Decision:
-    """Verdict of one classic ELB policy resource."""
+def decide_policy(policy: Resource, ctx: Context, key_types: frozenset[str] | None = None) -> Decision:
+    """Verdict of one classic ELB policy resource (for a listener: narrowed to its certificate's key types)."""
     if policy.type == LB_POLICY:
         kind = policy.get("policyTypeName")
         if is_unknown(kind):
@@ -47,7 +48,7 @@ def decide_policy(policy: Resource, ctx: Context) -> Decision:
     attrs = attributes_of(policy)
     if attrs is None:
         return unverifiable("the policy's attributes (unknown until deployed)")
-    return classic_policy_decision(attrs, ctx.profile)
+    return classic_policy_decision(attrs, ctx.profile, key_types)
 
 
 def _lb_matches(lb: Resource, value: Any, holder: Resource, prop: str, stack: Stack) -> bool:
@@ -89,8 +90,13 @@ def _policies_for(lb: Resource, port: int, stack: Stack) -> list[Resource] | Non
     return found
 
 
-def _listener_decision(lb: Resource, port: int, ctx: Context) -> tuple[Setting, Decision, bool]:
-    """Setting, decision and needs-join for one HTTPS/SSL listener."""
+def _listener_decision(lb: Resource, port: int, ctx: Context,
+                       key_types: frozenset[str] | None) -> tuple[Setting, Decision, bool]:
+    """Setting, decision and needs-join for one HTTPS/SSL listener.
+
+    An ACM certificate in the stack narrows what can be negotiated: a custom policy whose only allowed suites
+    are ECDHE-ECDSA ones offers nothing a client can use with an RSA certificate.
+    """
     default = platform(CLASSIC).default
     if ctx.stack is None:
         return (Setting(f"listener :{port} policy", None, Origin.UNKNOWN),
@@ -103,8 +109,8 @@ def _listener_decision(lb: Resource, port: int, ctx: Context) -> tuple[Setting, 
     ssl = [p for p in policies if p.type == SSL_NEG or p.get("policyTypeName") == "SSLNegotiationPolicyType"]
     if not ssl:
         return (Setting(f"listener :{port} policy", default, Origin.DEFAULT),
-                platform(CLASSIC).decide(default, ctx.profile), False)
-    worst = [decide_policy(p, ctx) for p in ssl]
+                platform(CLASSIC).decide(default, ctx.profile, key_types), False)
+    worst = [decide_policy(p, ctx, key_types) for p in ssl]
     pick = max(range(len(ssl)), key=lambda i: _severity(worst[i]))
     return (Setting(f"listener :{port} policy", ssl[pick].get("name") or ssl[pick].get("policyName") or ssl[pick].name,
                     Origin.JOINED, via=ssl[pick].name), worst[pick], False)
@@ -131,7 +137,8 @@ def analyze_load_balancer(res: Resource, ctx: Context) -> list[Exposure]:
         port = int(float(listener.get("lbPort", 0)))
         what = f"{proto} listener :{port}"
         if proto in ("HTTPS", "SSL"):
-            setting, decision, join = _listener_decision(res, port, ctx)
+            key_types = certificate_value_key_types(listener.get("sslCertificateId"), ctx)
+            setting, decision, join = _listener_decision(res, port, ctx, key_types)
             out.append(exposure(res, what, "classic-elb", setting, decision, ctx, tightest=STRICT_HINT,
                                 needs_join=join, internet_facing=facing))
         elif proto == "HTTP":

@@ -70,7 +70,18 @@ def certificate_key_types(res: Resource, ctx: Context, prop: str = "certificateA
     """Key types of the listener's certificate when it is an ACM certificate in the same stack."""
     if ctx.stack is None:
         return None
-    certs = ctx.stack.resolve(res, prop, CERT_TYPES, keys=("arn", "id"))
+    return key_types_of(ctx.stack.resolve(res, prop, CERT_TYPES, keys=("arn", "id")))
+
+
+def certificate_value_key_types(value: Any, ctx: Context) -> frozenset[str] | None:
+    """Key types of the ACM certificate whose ARN is ``value`` (a nested property, joined by value only)."""
+    if ctx.stack is None or not isinstance(value, str) or not value:
+        return None
+    return key_types_of(ctx.stack.find(lambda c: value in (c.get("arn"), c.get("id")), *CERT_TYPES))
+
+
+def key_types_of(certs: list[Resource]) -> frozenset[str] | None:
+    """RSA or ECDSA from an ACM certificate's ``keyAlgorithm`` (default RSA_2048); None unless exactly one."""
     if len(certs) != 1:
         return None
     algo = certs[0].get("keyAlgorithm", default="RSA_2048")
