@@ -169,7 +169,7 @@ def judge(offer: TlsOffer, profile: Profile) -> Decision:
         allowed_present=present,
         excess=excess,
     )
-    key_note = f" with a {'/'.join(sorted(key_types))} certificate" if key_types else ""
+    key_note = f" with an {'/'.join(sorted(key_types))} certificate" if key_types else ""
     reasons: list[str] = []
     dropped = sorted(p for p in offer.protocols if p not in accepted)
     if dropped:

@@ -85,6 +85,6 @@ def test_an_rsa_certificate_cannot_use_an_ecdsa_only_policy():
                  "sslCertificateId": "arn:aws:acm:us-east-1:1:certificate/rsa"}]
     e = listener_verdict(lb(listener), cert, policy(ecdsa_only, "ec"), attach(["ec"]))
     assert e.decision.verdict.value == "nonconforming"
-    assert "no protocol version can be negotiated with a RSA certificate" in e.decision.reasons[0]
+    assert "no protocol version can be negotiated with an RSA certificate" in e.decision.reasons[0]
     # the same policy without a known certificate is judged on what it enables
     assert listener_verdict(lb(), policy(ecdsa_only, "ec"), attach(["ec"])).decision.verdict.value == "conforming"
