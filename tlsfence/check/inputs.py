@@ -99,12 +99,17 @@ def from_preview(path: str) -> tuple[list[WireResource], dict[str, Any]]:
     doc = _load_json(path)
     if not isinstance(doc, Mapping) or not isinstance(doc.get("steps"), list):
         raise InputError(f"{path}: not `pulumi preview --json` output (no 'steps' list)")
+    return _collect((f"{path}: steps[{i}]", step.get("newState") if isinstance(step, Mapping) else None)
+                    for i, step in enumerate(doc["steps"]))
+
+
+def _collect(states: Iterable[tuple[str, Any]]) -> tuple[list[WireResource], dict[str, Any]]:
+    """Resources and their source positions from (where, resource state) pairs; deletions and internals skipped."""
     out, sources = [], {}
-    for i, step in enumerate(doc["steps"]):
-        state = step.get("newState") if isinstance(step, Mapping) else None
+    for where, state in states:
         if not isinstance(state, Mapping) or state.get("delete") or str(state.get("type", "")).startswith(_SKIP):
             continue
-        res = _resource(state, f"{path}: steps[{i}]")
+        res = _resource(state, where)
         out.append(res)
         if (src := _source_of(state)) is not None:
             sources[res.urn] = src
@@ -125,12 +130,4 @@ def from_state(path: str) -> tuple[list[WireResource], dict[str, Any]]:
     resources = deployment.get("resources") or [] if isinstance(deployment, Mapping) else None
     if not isinstance(resources, list):
         raise InputError(f"{path}: 'deployment.resources' must be a list")
-    out, sources = [], {}
-    for i, state in enumerate(resources):
-        if not isinstance(state, Mapping) or state.get("delete") or str(state.get("type", "")).startswith(_SKIP):
-            continue
-        res = _resource(state, f"{path}: resources[{i}]")
-        out.append(res)
-        if (src := _source_of(state)) is not None:
-            sources[res.urn] = src
-    return out, sources
+    return _collect((f"{path}: resources[{i}]", state) for i, state in enumerate(resources))
