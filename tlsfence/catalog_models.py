@@ -16,7 +16,7 @@ from tlsfence.catalog import platform
 from tlsfence.errors import TlsfenceError
 from tlsfence.profiles import Profile
 from tlsfence.suites import PROTOCOLS, normalize_protocol, protocol_rank, suite
-from tlsfence.verdicts import Decision, TlsOffer, Verdict, judge, unverifiable
+from tlsfence.verdicts import Decision, TlsOffer, judge, unverifiable
 
 GCP = "gcp-ssl-policy"
 CLASSIC = "aws-classic-elb"
@@ -122,6 +122,6 @@ def gcp_catalog_rows(req: Profile) -> list[tuple[str, Decision, bool]]:
 
 
 __all__ = [
-    "Verdict", "classic_policy_decision", "classic_policy_offer", "gcp_catalog_rows",
+    "classic_policy_decision", "classic_policy_offer", "gcp_catalog_rows",
     "gcp_setting_name", "gcp_ssl_policy_decision", "gcp_ssl_policy_offer",
 ]
