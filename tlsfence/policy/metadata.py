@@ -67,11 +67,12 @@ FAMILIES: tuple[RuleInfo, ...] = (
         "protocols-ciphers.html"),
     RuleInfo(
         "tlsfence-gcp-proxy", "gcp-proxy", "Google Cloud target proxy TLS",
-        "Google Cloud HTTPS/SSL target proxies must use an SSL policy that meets the TLS profile; HTTP proxies "
-        "must only redirect to HTTPS",
+        "Google Cloud HTTPS/SSL target proxies (and the forwarding rules in front of them) must use an SSL policy "
+        "that meets the TLS profile; HTTP proxies must only redirect to HTTPS",
         "Set sslPolicy to a policy with profile CUSTOM, minTlsVersion TLS_1_2 and the allowed GCM/CHACHA20 "
-        "features; a proxy without one gets COMPATIBLE/TLS_1_0. Give HTTP proxies a URL map with "
-        "defaultUrlRedirect.httpsRedirect: true.",
+        "features; a proxy without one gets COMPATIBLE/TLS_1_0. Give HTTP proxies a URL map whose "
+        "defaultUrlRedirect and every path matcher route has httpsRedirect: true. Point forwarding rules at "
+        "target proxies in the same stack, with a loadBalancingScheme tlsfence knows.",
         "https://cloud.google.com/load-balancing/docs/ssl-policies-concepts"),
     RuleInfo(
         "tlsfence-gcp-ssl-policy", "gcp-ssl-policy", "Google Cloud SSL policy",
