@@ -140,3 +140,23 @@ def test_from_preview_and_from_state():
     bad = check("--from-state", str(DATA / "preview.json"))
     assert bad.returncode == 2 and bad.stderr == \
         f"tlsfence: error: {DATA / 'preview.json'}: unsupported deployment version None (3 and 4 are read)\n"
+
+
+def test_gcp_load_balancer_program(tmp_path):
+    run = check(str(PROGRAMS / "gcp_lb"), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert table(report) == h.GCP_LB_EXPECTED
+    by_name = {e["name"]: e for e in report["exposures"]}
+    rule = by_name["fr-internal"]
+    assert (rule["exposure"], rule["verdict"], rule["internet_facing"], rule["setting"]) == (
+        "HTTPS/SSL forwarding rule :443 (internal)", "nonconforming", False,
+        "target.sslPolicy=MODERN/TLS_1_0 (via proxy-internal)")
+    assert (by_name["fr-redirect"]["verdict"], by_name["fr-strict"]["verdict"]) == ("conforming", "conforming")
+    assert by_name["http-leaky"]["setting"] == "urlMap.pathMatchers[0].pathRules[0].service=backend (via leaky)"
+    assert by_name["fr-nlb"]["verdict"] == "not-terminated"
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"internet-facing-only": True}))
+    inside = check(str(PROGRAMS / "gcp_lb"), "--format", "json", "--preview", "--policy-config", str(config))
+    assert inside.returncode == 1, inside.stderr
+    assert table(json.loads(inside.stdout)) == h.GCP_LB_FACING_EXPECTED

@@ -134,3 +134,42 @@ def by_name(diagnostics: list[Diagnostic], resources: Any) -> dict[str, list[tup
     for d in diagnostics:
         out[names[d.urn]].append((d.policy, d.level))
     return dict(out)
+
+
+#: gcp_lb: forwarding rules, HTTP proxies and URL-map routes (default config): name → diagnostics.
+GCP_LB_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "weak": [SSLPOL], "proxy-none": [GCP_PROXY], "fr-nlb": [("tlsfence-gcp-proxy-advisory", A)],
+    "fr-odd-scheme": [GCP_PROXY], "proxy-internal": [JOIN], "http-leaky": [JOIN], "fr-none": [JOIN],
+    "fr-leaky": [JOIN], "fr-internal": [JOIN], "fr-foreign": [JOIN], "fr-pool": [JOIN_A],
+}
+#: the same with internet-facing-only: the internal forwarding rule and the proxy only it reaches drop out.
+GCP_LB_FACING_EXPECTED = {k: v for k, v in GCP_LB_EXPECTED.items() if k not in ("fr-internal", "proxy-internal")}
+GCP_RULE, GCP_URL_MAP = "gcp:compute/globalForwardingRule:GlobalForwardingRule", "gcp:compute/uRLMap:URLMap"
+
+
+def lb_cases() -> list[WireResource]:
+    """Forwarding-rule schemes and targets, URL-map flags: explicit, omitted, unknown, wrong type, odd spelling."""
+    proxy = wire(GCP_HTTPS, "lb-proxy", {"urlMap": U})
+    odd_map = wire(GCP_URL_MAP, "lb-map-string-flag", {"defaultUrlRedirect": {"httpsRedirect": "true"}})
+    http = wire("gcp:compute/targetHttpProxy:TargetHttpProxy", "lb-http-string-flag", {"urlMap": U},
+                property_dependencies={"urlMap": [odd_map.urn]})
+    cases = [proxy, odd_map, http]
+    for name, scheme in (("omitted", None), ("explicit", "EXTERNAL"), ("internal", "INTERNAL_MANAGED"),
+                         ("unknown", U), ("wrong-type", ["EXTERNAL"]), ("odd-spelling", "External_Managed")):
+        inputs = {"target": U, "portRange": "443"} | ({} if scheme is None else {"loadBalancingScheme": scheme})
+        cases.append(wire(GCP_RULE, f"lb-scheme-{name}", inputs, property_dependencies={"target": [proxy.urn]}))
+    cases += [
+        wire(GCP_RULE, "lb-target-unknown", {"target": U}),
+        wire(GCP_RULE, "lb-target-wrong-type", {"target": 443}),
+        wire(GCP_RULE, "lb-target-none", {"portRange": "443"}),
+    ]
+    return cases
+
+
+#: lb_cases(): name → diagnostics (lb-proxy has no SSL policy: the default is nonconforming).
+LB_CASES_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "lb-proxy": [GCP_PROXY], "lb-http-string-flag": [JOIN],
+    **{f"lb-scheme-{n}": [JOIN] for n in ("omitted", "explicit", "internal")},
+    **{f"lb-scheme-{n}": [GCP_PROXY] for n in ("unknown", "wrong-type", "odd-spelling")},
+    "lb-target-unknown": [JOIN], "lb-target-wrong-type": [JOIN], "lb-target-none": [GCP_PROXY],
+}

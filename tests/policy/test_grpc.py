@@ -65,13 +65,15 @@ def test_analyzer_info_over_grpc(stub):
 @pytest.mark.parametrize(("program", "preview", "config"), [
     ("aws_mix", False, None), ("aws_mix", True, {"exemptions": h.EXEMPTIONS}),
     ("gcp_mix", True, None), ("gcp_mix", False, {"strict": True}),
+    ("gcp_lb", False, None), ("gcp_lb", True, {"internet-facing-only": True}),
 ])
 def test_programs_same_as_in_process(stub, program, preview, config):
     resources = list(h.recorded(program, preview))
     remote = _over_grpc(stub, resources, config)
     assert remote == h.in_process(resources, config)
     if config is None:
-        expected = h.GCP_EXPECTED if program == "gcp_mix" else h.AWS_PREVIEW_EXPECTED if preview else h.AWS_EXPECTED
+        expected = {"gcp_mix": h.GCP_EXPECTED, "gcp_lb": h.GCP_LB_EXPECTED}.get(
+            program, h.AWS_PREVIEW_EXPECTED if preview else h.AWS_EXPECTED)
         assert h.by_name(remote, resources) == expected
 
 
@@ -81,6 +83,13 @@ def test_sentinels_same_as_in_process(stub):
     assert h.by_name(remote, resources) == h.SENTINEL_EXPECTED
     assert remote == h.in_process(resources)
     assert all(d.level == "mandatory" for d in remote if d.policy == "tlsfence-elbv2-listener")
+
+
+def test_lb_cases_same_as_in_process(stub):
+    resources = h.lb_cases()
+    remote = _over_grpc(stub, resources)
+    assert h.by_name(remote, resources) == h.LB_CASES_EXPECTED
+    assert remote == h.in_process(resources)
 
 
 def test_plugin_info(stub):

@@ -16,6 +16,7 @@ from tlsfence.policy.rules import policy_names
 @pytest.mark.parametrize(("program", "preview", "expected"), [
     ("aws_mix", False, h.AWS_EXPECTED), ("aws_mix", True, h.AWS_PREVIEW_EXPECTED),
     ("gcp_mix", False, h.GCP_EXPECTED), ("gcp_mix", True, h.GCP_EXPECTED),
+    ("gcp_lb", False, h.GCP_LB_EXPECTED), ("gcp_lb", True, h.GCP_LB_EXPECTED),
 ])
 def test_programs_give_exact_diagnostics(program, preview, expected):
     resources = h.recorded(program, preview)
@@ -44,6 +45,24 @@ def test_sentinels_and_secrets():
            "deployed))" in messages["proxy-unjoinable"]
     # unknown ARNs, names and tags decide nothing: only the excess note remains
     assert "is conforming-with-excess" in messages["unknown-arns"]
+
+
+def test_forwarding_rule_and_url_map_cases():
+    resources = h.lb_cases()
+    found = h.in_process(resources)
+    assert h.by_name(found, resources) == h.LB_CASES_EXPECTED
+    messages = {d.urn.rsplit("::", 1)[1]: d.message for d in found}
+    assert messages["lb-scheme-internal"].startswith(
+        "HTTPS/SSL forwarding rule :443 (internal) of gcp:compute/globalForwardingRule:GlobalForwardingRule "
+        "'lb-scheme-internal': target.sslPolicy=COMPATIBLE/TLS_1_0 (via lb-proxy) is nonconforming")
+    assert "loadBalancingScheme=External_Managed is unverifiable (cannot determine loadBalancingScheme " \
+           "'External_Managed' (not a scheme tlsfence knows" in messages["lb-scheme-odd-spelling"]
+    assert "loadBalancingScheme=<unknown> is unverifiable" in messages["lb-scheme-unknown"]
+    assert "httpsRedirect='true' (not a boolean)" in messages["lb-http-string-flag"]
+    assert "target=absent is unverifiable (cannot determine target (neither target nor backendService is set))" \
+        in messages["lb-target-none"]
+    inside = h.in_process(h.recorded("gcp_lb"), {"internet-facing-only": True})
+    assert h.by_name(inside, h.recorded("gcp_lb")) == h.GCP_LB_FACING_EXPECTED
 
 
 def test_messages_say_what_setting_verdict_and_replacement():

@@ -230,7 +230,7 @@ def analyze_forwarding_rule(res: Resource, ctx: Context) -> list[Exposure]:
         return out("", setting, unverifiable(problem))
     if target is None or target == "":
         if backend is None or backend == "":
-            return out("", Setting("target", None, Origin.EXPLICIT),
+            return out("", Setting("target", "absent", Origin.EXPLICIT),
                        unverifiable("target (neither target nor backendService is set)"))
         return out("pass-through", Setting("backendService", None if is_unknown(backend) else str(backend),
                                            Origin.UNKNOWN if is_unknown(backend) else Origin.EXPLICIT),
