@@ -55,7 +55,7 @@ def test_user_profile_files_in_iana_spelling(tmp_path, suffix, writer):
 
 
 @pytest.mark.parametrize("content,message", [
-    ("{not json", "not a valid json profile file"),
+    ("{not json", "bad.json: not JSON: "),
     ('{"name": "x"}', "missing required key 'must_support_one_of'"),
     ('{"name": "x", "must_support_one_of": ["NOPE-SUITE"]}', "unknown cipher suite 'NOPE-SUITE'"),
     ('{"name": "x", "must_support_one_of": []}', "must be a non-empty list"),

@@ -9,7 +9,6 @@ TLS 1.2 suites). Built-ins live in ``catalogs/profiles.json``; users load their 
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -17,10 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tlsfence import readers
 from tlsfence.errors import ProfileError, TlsfenceError
 from tlsfence.suites import normalize_protocol, suite
 
 DEFAULT_PROFILE = "partner-tls-2024-12-03"
+#: Longest profile reference looked up as a file (PATH_MAX on Linux).
+_MAX_REF = 4096
 _KEYS = {"name", "title", "aliases", "min_version", "must_support_one_of", "allowed", "tls13_only_conforms", "sources"}
 
 
@@ -68,13 +70,20 @@ class Profile:
         }
 
 
+def _strings(value: Any, key: str, origin: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileError(f"{origin}: {key!r} must be a list of strings, got {readers.one_value(value)}")
+    return tuple(value)
+
+
 def profile_from_mapping(raw: Mapping[str, Any], origin: str = "profile") -> Profile:
     """Build a profile from a mapping (a file's content or the pack's inline config), validating every field."""
     if not isinstance(raw, Mapping):
         raise ProfileError(f"{origin}: a profile must be a mapping with keys {sorted(_KEYS)}")
     unknown = set(raw) - _KEYS
     if unknown:
-        raise ProfileError(f"{origin}: unknown key(s) {sorted(unknown)}; allowed keys are {sorted(_KEYS)}")
+        shown = sorted(str(k)[:40] for k in unknown)
+        raise ProfileError(f"{origin}: unknown key(s) {shown}; allowed keys are {sorted(_KEYS)}")
     for key in ("name", "must_support_one_of"):
         if key not in raw:
             raise ProfileError(f"{origin}: missing required key {key!r}")
@@ -95,16 +104,18 @@ def profile_from_mapping(raw: Mapping[str, Any], origin: str = "profile") -> Pro
     name = raw["name"]
     if not isinstance(name, str) or not name.strip():
         raise ProfileError(f"{origin}: 'name' must be a non-empty string")
+    if not isinstance(raw.get("min_version", "TLSv1.2"), str):
+        raise ProfileError(f"{origin}: 'min_version' must be a string such as TLSv1.2")
+    if raw.get("title") is not None and not isinstance(raw["title"], str):
+        raise ProfileError(f"{origin}: 'title' must be a string")
     try:
-        min_version = normalize_protocol(str(raw.get("min_version", "TLSv1.2")))
+        min_version = normalize_protocol(raw.get("min_version", "TLSv1.2"))
     except TlsfenceError as e:
         raise ProfileError(f"{origin}: min_version: {e}") from e
     flag = raw.get("tls13_only_conforms", False)
     if not isinstance(flag, bool):
         raise ProfileError(f"{origin}: 'tls13_only_conforms' must be true or false")
-    aliases = raw.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ProfileError(f"{origin}: 'aliases' must be a list of strings")
+    aliases = _strings(raw.get("aliases", []), "aliases", origin)
     must = suites("must_support_one_of")
     allowed = suites("allowed")
     return Profile(
@@ -114,8 +125,8 @@ def profile_from_mapping(raw: Mapping[str, Any], origin: str = "profile") -> Pro
         must_support_one_of=must,
         allowed=allowed | must,
         tls13_only_conforms=flag,
-        aliases=tuple(aliases),
-        sources=tuple(str(s) for s in raw.get("sources", [])),
+        aliases=aliases,
+        sources=_strings(raw.get("sources", []), "sources", origin),
     )
 
 
@@ -127,18 +138,11 @@ def builtin_profiles() -> tuple[Profile, ...]:
 
 
 def _read_file(path: Path) -> Mapping[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    suffix = path.suffix.lower()
+    """A profile file through the bounded readers (JSON, TOML or YAML by suffix; JSON otherwise)."""
     try:
-        if suffix == ".toml":
-            return tomllib.loads(text)
-        if suffix in (".yaml", ".yml"):
-            import yaml  # pyyaml comes with pulumi
-
-            return yaml.safe_load(text)
-        return json.loads(text)
-    except Exception as e:  # every parser has its own error type; all mean "malformed file"
-        raise ProfileError(f"{path}: not a valid {suffix.lstrip('.') or 'json'} profile file: {e}") from e
+        return readers.load_structured(path, what="profile file")
+    except TlsfenceError as e:
+        raise ProfileError(str(e)) from None
 
 
 def load_profile(ref: str | Mapping[str, Any] | Profile | None = None) -> Profile:
@@ -158,10 +162,18 @@ def load_profile(ref: str | Mapping[str, Any] | Profile | None = None) -> Profil
     for profile in builtin_profiles():
         if ref == profile.name or ref in profile.aliases:
             return profile
+    shown = readers.one_value(ref)
+    if not ref or len(ref) > _MAX_REF or "\0" in ref:
+        raise ProfileError(f"unknown profile {shown}: not a built-in name and not a usable file path")
     path = Path(ref)
-    if path.suffix.lower() in (".json", ".toml", ".yaml", ".yml") or path.exists():
-        if not path.is_file():
-            raise ProfileError(f"profile file {ref!r} does not exist")
+    try:
+        is_file = path.suffix.lower() in (".json", ".toml", ".yaml", ".yml") or path.exists()
+    except (OSError, ValueError) as e:
+        raise ProfileError(f"profile {shown}: cannot use it as a file path: {getattr(e, 'strerror', None) or e}") \
+            from None
+    if is_file:
+        if not path.exists():
+            raise ProfileError(f"profile file {shown} does not exist")
         return profile_from_mapping(_read_file(path), str(path))
     names = ", ".join(n for p in builtin_profiles() for n in (p.name, *p.aliases))
-    raise ProfileError(f"unknown profile {ref!r}; built-in profiles: {names}; or give a path to a profile file")
+    raise ProfileError(f"unknown profile {shown}; built-in profiles: {names}; or give a path to a profile file")

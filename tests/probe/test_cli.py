@@ -44,7 +44,7 @@ def test_bad_targets_are_input_errors(text):
     (["verify", "x.test", "--ip", "127.0.0.1", "--timeout", "0"],
      "tlsfence: error: --timeout must be between 0 and 300 seconds, not 0\n"),
     (["verify", "--targets-file", "/nonexistent/targets.txt"],
-     "tlsfence: error: cannot read targets file '/nonexistent/targets.txt': No such file or directory\n"),
+     "tlsfence: error: /nonexistent/targets.txt: cannot read targets file: No such file or directory\n"),
     (["verify", "x.test", "--ip", "127.0.0.1", "--profile", "nope"], "tlsfence: error: unknown profile 'nope'"),
     ([ "verify", f"{LONG_LABEL}:443"], f"tlsfence: error: cannot resolve '{LONG_LABEL}': "),
 ])

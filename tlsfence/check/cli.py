@@ -13,11 +13,11 @@ import argparse
 import gc
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from google.protobuf import json_format
 
+from tlsfence import readers
 from tlsfence.check import inputs, report
 from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import InputError
@@ -48,12 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _policy_config(path: str | None) -> dict[str, Any] | None:
     if path is None:
         return None
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path}: not JSON: {e}") from e
+    data = readers.load_json(path, what="policy config")
     if not isinstance(data, dict):
         raise InputError(f"{path}: policy config must be a JSON object")
     return data

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import runpy
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,8 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tlsfence import readers
 from tlsfence.errors import InputError
 from tlsfence.program.recorder import Registration, run_under_mocks
+
+#: Stack names the CLI accepts (``[org/][project/]name``; ``sdk/go/common/tokens``), length-capped.
+_STACK_NAME = re.compile(r"(?:[A-Za-z0-9_.-]{1,100}/){0,2}[A-Za-z0-9_.-]{1,100}")
 
 
 class ProgramError(InputError):
@@ -47,13 +52,17 @@ class Project:
     config: Mapping[str, str] = field(default_factory=dict)
 
 
-def _yaml(path: Path) -> Any:
-    import yaml
-
+def _yaml(path: Path) -> Mapping[str, Any]:
+    """A project or stack file: bounded, UTF-8, one YAML mapping (unquoted dates stay strings, as in the CLI)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise ProgramError(f"{path}: cannot read: {str(e).splitlines()[0]}") from e
+        data = readers.load_yaml(path, what="Pulumi project file")
+    except InputError as e:
+        raise ProgramError(str(e)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise ProgramError(f"{path}: expected a YAML mapping at the top, got a {type(data).__name__}")
+    return data
 
 
 def _full_key(key: str, project: str) -> str:
@@ -78,16 +87,24 @@ def load_project(directory: str | os.PathLike[str], stack: str | None = None,
     if not files:
         raise ProgramError(f"{directory}: no Pulumi.yaml (not a Pulumi project)")
     meta = _yaml(files[0])
-    if not isinstance(meta, Mapping) or not isinstance(meta.get("name"), str):
-        raise ProgramError(f"{files[0]}: needs a 'name'")
+    if not isinstance(meta.get("name"), str) or not meta["name"].strip():
+        raise ProgramError(f"{files[0]}: needs a 'name' (a non-empty string)")
     runtime = meta.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, Mapping) else runtime
     if runtime_name != "python":
-        raise ProgramError(f"{files[0]}: runtime {runtime_name!r} is not supported (tlsfence check runs python)")
-    main = root / str(meta.get("main") or ".")
+        raise ProgramError(f"{files[0]}: runtime {readers.one_value(runtime_name)} is not supported (tlsfence check "
+                           "runs python)")
+    if meta.get("main") is not None and not isinstance(meta["main"], str):
+        raise ProgramError(f"{files[0]}: 'main' must be a path string, got {type(meta['main']).__name__}")
+    main = root / (meta.get("main") or ".")
     main = main / "__main__.py" if main.is_dir() else main
     if not main.is_file():
         raise ProgramError(f"{main}: program not found")
+    if stack is not None and not _STACK_NAME.fullmatch(stack):
+        raise ProgramError(f"--stack {readers.one_value(stack)}: a stack name is up to 100 letters, digits, '-', '_' "
+                           "or '.' (optionally ORG/PROJECT/ before it)")
+    if stack is not None:
+        stack = stack.rsplit("/", 1)[-1]
     if stack is None:
         found = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
         stack = found[0] if len(found) == 1 else "dev"
@@ -96,12 +113,12 @@ def load_project(directory: str | os.PathLike[str], stack: str | None = None,
     if stack_file.is_file():
         raw = _yaml(stack_file).get("config") or {}
         if not isinstance(raw, Mapping):
-            raise ProgramError(f"{stack_file}: 'config' must be a mapping")
+            raise ProgramError(f"{stack_file}: 'config' must be a mapping, got a {type(raw).__name__}")
         config.update({_full_key(str(k), meta["name"]): _config_value(v) for k, v in raw.items()})
     for item in overrides:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise ProgramError(f"--config {item!r}: expected KEY=VALUE")
+            raise ProgramError(f"--config {readers.one_value(item)}: expected KEY=VALUE")
         config[_full_key(key.strip(), meta["name"])] = value
     return Project(directory=root.resolve(), name=meta["name"], main=main.resolve(), stack=stack, config=config)
 

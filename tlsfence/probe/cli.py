@@ -12,9 +12,9 @@ import socket
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TextIO
 
+from tlsfence import readers
 from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import InputError
 from tlsfence.profiles import load_profile
@@ -82,10 +82,7 @@ def _resolve(host: str, ip: str | None) -> str:
 
 
 def _read_targets(path: str) -> list[str]:
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise InputError(f"cannot read targets file {path!r}: {e.strerror or e}") from e
+    lines = readers.read_text(path, what="targets file").splitlines()
     return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
 
 
