@@ -74,9 +74,10 @@ def make_pki(directory: Path) -> Pki:
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (x509.CertificateBuilder().subject_name(_name("tlsfence test CA")).issuer_name(_name("tlsfence test CA"))
           .public_key(ca_key.public_key()).serial_number(1)
-          .not_valid_before(NOW - dt.timedelta(days=10)).not_valid_after(NOW + dt.timedelta(days=3650))
+          .not_valid_before(NOW - dt.timedelta(days=1000)).not_valid_after(NOW + dt.timedelta(days=3650))
           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
           .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
           .sign(ca_key, hashes.SHA256()))
     _write(directory / "ca", ca, ca_key)
 
@@ -91,7 +92,9 @@ def make_pki(directory: Path) -> Pki:
                    .not_valid_before(start).not_valid_after(end)
                    .add_extension(x509.SubjectAlternativeName(general), critical=False)
                    .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                   .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False))
+                   .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(  # CA/B profile needs it
+                       (key if self_signed else ca_key).public_key()), critical=False))  # type: ignore[attr-defined]
         cert = builder.sign(key if self_signed else ca_key, hashes.SHA256())  # type: ignore[arg-type]
         _write(directory / name, cert, key)
 

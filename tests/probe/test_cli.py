@@ -64,13 +64,16 @@ def test_targets_file_with_comments_and_sarif(nginx, pki, tmp_path, capsys):
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
     run = log["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert [(r["ruleId"], r["level"]) for r in run["results"]] == [("TLSF-VERIFY-001", "error"),
-                                                                    ("TLSF-VERIFY-003", "warning")]
+    # per target: its verdict, then a note for each certificate warning (private CA, revocation unknown)
+    assert [(r["ruleId"], r["level"]) for r in run["results"]] == [
+        ("TLSF-VERIFY-001", "error"), ("TLSF-VERIFY-004", "note"), ("TLSF-VERIFY-004", "note"),
+        ("TLSF-VERIFY-003", "warning"), ("TLSF-VERIFY-004", "note"), ("TLSF-VERIFY-004", "note")]
+    assert "revocation unknown" in run["results"][1]["message"]["text"] + run["results"][2]["message"]["text"]
     for result in run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
         assert result["message"]["text"]
         assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("https://server.test:")
-    assert run["results"][1]["properties"]["excess"] == ["AES128-GCM-SHA256", "AES128-SHA",
+    assert run["results"][3]["properties"]["excess"] == ["AES128-GCM-SHA256", "AES128-SHA",
                                                         "ECDHE-RSA-AES256-GCM-SHA384"]
     jsonschema = pytest.importorskip("jsonschema")
     schema = Path(__file__).parents[1] / "check" / "data" / "sarif-schema-2.1.0.json"  # the OASIS schema

@@ -14,6 +14,7 @@ from tests.probe.servers import Pki, s_client_accepted
 from tlsfence.probe.cli import run_verify
 
 SIX = set(ALLOWED6.split(":"))
+NO_SOURCE = "the certificate names no OCSP responder and no CRL distribution point"
 TLS13_DEFAULT = {"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"}
 
 
@@ -51,7 +52,14 @@ def test_exactly_the_six_allowed_suites_with_rsa_and_ecdsa_certificates(nginx, p
             True, True, False, False)
         assert cert["issuer"] == "CN=tlsfence test CA"
         assert cert["ocsp_stapled"] is False
-    assert r["errors"] == [] and r["warnings"] == []
+        assert (cert["trust"], cert["name_error"], cert["revocation"]) == ("private-ca", None, "unknown")
+        assert cert["revocation_detail"] == NO_SOURCE
+    assert r["errors"] == []
+    assert sorted(r["warnings"]) == [
+        "ECDSA certificate chains to a private CA (--ca-file), not to a Mozilla-trusted root (strongly recommended)",
+        f"ECDSA certificate: revocation unknown ({NO_SOURCE})",
+        "RSA certificate chains to a private CA (--ca-file), not to a Mozilla-trusted root (strongly recommended)",
+        f"RSA certificate: revocation unknown ({NO_SOURCE})"]
     assert r["sni"] == "server.test" and r["ip"] == "127.0.0.1"
 
 
@@ -104,7 +112,8 @@ def test_hello_retry_request_counts_as_accepted(tls13_p384, pki):
 
 
 @pytest.mark.parametrize(("config", "reason"), [
-    ("wronghost", "RSA certificate does not match server.test (names: other.test, 127.0.0.1)"),
+    ("wronghost", "RSA certificate does not match server.test (leaf certificate has no matching subjectAltName; "
+                  "names: other.test, 127.0.0.1)"),
     ("expired", "RSA certificate is outside its validity period (not after "),
 ])
 def test_certificate_failures_are_nonconforming(nginx, pki, config, reason):
@@ -125,6 +134,8 @@ def test_self_signed_is_a_warning_not_a_failure(nginx, pki):
     assert accepted(r, "TLSv1.2") == {"ECDHE-RSA-AES128-GCM-SHA256"}
     cross_check(nginx["selfsigned"], r, ("TLSv1.2", "TLSv1.3"))
     assert r["certificate"]["self_signed"] is True and r["certificate"]["chain_trusted"] is False
+    assert r["certificate"]["trust"] == "self-signed"
+    assert r["certificate"]["revocation_detail"] == "self-signed: no CA can revoke it"
     assert r["warnings"] == ["RSA certificate is self-signed (allowed by the requirement; a Mozilla-trusted root "
                              "is strongly recommended)"]
 
@@ -135,8 +146,10 @@ def test_without_the_test_ca_the_chain_is_untrusted_but_still_conforming(nginx):
     r = json.loads(out.getvalue())[0]
     assert (code, r["verdict"]) == (0, "conforming")
     assert {c["chain_trusted"] for c in r["certificates"]} == {False}
-    assert all(w.endswith("does not chain to a trusted root: unable to get local issuer certificate")
-               for w in r["warnings"])
+    assert {c["trust"] for c in r["certificates"]} == {"untrusted"}
+    assert sorted(w for w in r["warnings"] if "trusted root" in w) == [
+        f"{key} certificate does not chain to a trusted root (Mozilla roots: no issuer of CN=tlsfence test CA "
+        "leads to a root here)" for key in ("ECDSA", "RSA")]
 
 
 def test_several_targets_run_in_parallel_and_the_worst_decides(nginx, pki):

@@ -1,35 +1,55 @@
-"""The certificate part of the requirement: real handshakes with SNI, one per key type the server holds.
+"""The certificate part of the requirement: one handshake per key type, judged by ``cryptography``'s verifier.
 
-The raw prober stops at the ServerHello, so certificates come from the stdlib ``ssl`` module (OpenSSL does
-the handshake) and are parsed with ``cryptography``. A server with RSA and ECDSA certificates shows one per
-handshake, so TLS 1.2 handshakes restricted to ``aRSA`` and ``aECDSA`` suites reach both (notes §1.4).
-Name matching is our own (RFC 6125 §6.4; ``ssl.match_hostname`` is gone in 3.12): SAN DNS names first, the CN
-only without a DNS SAN (testssl.sh #733), a wildcard only as the whole left-most label.
+The raw prober stops at the ServerHello, so certificates come from the stdlib ``ssl`` module (OpenSSL does the
+handshake, unverified) and the presented chain is judged by ``cryptography.x509.verification`` (RFC 5280 path
+building, RFC 6125 name matching, the CA/Browser Forum profile): no name matcher and no second handshake of our
+own. A server with RSA and ECDSA certificates shows one per handshake, so TLS 1.2 handshakes restricted to
+``aRSA`` and ``aECDSA`` suites reach both (notes §1.4).
+
+Each finding is judged apart from the others, as the requirement lists them: the name against the leaf alone
+(the leaf is its own trust anchor, so only its name and SAN are looked at), the chain at a moment inside the
+leaf's validity (expiry is reported on its own), and trust first against Mozilla's roots (certifi), then
+against ``--ca-file``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import socket
 import ssl
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import certifi
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
+from cryptography.x509.verification import (
+    Criticality,
+    DNSName,
+    ExtensionPolicy,
+    IPAddress,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
 
+from tlsfence.errors import InputError
 from tlsfence.probe.net import Counter, Endpoint, Undetermined, exchange
 from tlsfence.probe.report import CertificateInfo
 from tlsfence.probe.wire import build_client_hello, parse_flight
 from tlsfence.suites import registry
 
-#: OpenSSL's X509_V_FLAG_NO_CHECK_TIME: judge the chain apart from expiry, which is reported on its own.
-_NO_CHECK_TIME = 0x200000
+#: Longest chain accepted (intermediates + root); cryptography's own default, stated so it is a decision.
+MAX_CHAIN_DEPTH = 8
+#: Trust levels, best first (docs/verify.md "Certificate").
+MOZILLA, PRIVATE_CA, SELF_SIGNED, UNTRUSTED = "mozilla", "private-ca", "self-signed", "untrusted"
 #: (label, cipher string, TLS 1.2 only): the default handshake, then one per key type.
 _VARIANTS: tuple[tuple[str, str, bool], ...] = (
     ("any", "ALL:COMPLEMENTOFALL:@SECLEVEL=0", False),
@@ -38,35 +58,123 @@ _VARIANTS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def name_matches(hostname: str, cert: x509.Certificate) -> bool:
-    """RFC 6125 check of ``hostname`` against the certificate's SANs (CN only when there is no DNS SAN)."""
+@dataclass(frozen=True)
+class Judged:
+    """A leaf as reported, plus the issuer certificate revocation checks need (None when not known)."""
+
+    info: CertificateInfo
+    leaf: x509.Certificate
+    issuer: x509.Certificate | None
+
+
+@functools.cache
+def mozilla_store() -> Store:
+    """Mozilla's roots as certifi ships them, loaded once."""
+    with open(certifi.where(), "rb") as f, warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # a few old roots have odd serials
+        return Store(x509.load_pem_x509_certificates(f.read()))
+
+
+@functools.cache
+def file_store(path: str) -> Store:
+    """The roots in a PEM file (``--ca-file``); an unreadable or empty file is an input error."""
     try:
-        ip = ipaddress.ip_address(hostname)
+        with open(path, "rb") as f:
+            data = f.read(16 << 20)
+    except OSError as e:
+        raise InputError(f"--ca-file {path!r}: cannot read it: {e.strerror or e}") from e
+    try:
+        return Store(x509.load_pem_x509_certificates(data))
+    except ValueError as e:
+        raise InputError(f"--ca-file {path!r}: no PEM certificate in it ({e})") from e
+
+
+def _subject(hostname: str) -> DNSName | IPAddress:
+    """The name the verifier checks: an IP address or a DNS name (trailing dot and case do not matter)."""
+    try:
+        return IPAddress(ipaddress.ip_address(hostname))
     except ValueError:
-        ip = None
+        return DNSName(hostname.rstrip(".").lower())
+
+
+def _why(e: Exception) -> str:
+    """cryptography's message without its prefix and the certificate repr it appends."""
+    text = str(e).removeprefix("validation failed: ")
+    return text.split(" (encountered processing", 1)[0]
+
+
+def name_error(hostname: str, cert: x509.Certificate) -> str | None:
+    """None when ``hostname`` matches the certificate's SANs (RFC 6125, as cryptography checks it), else why.
+
+    The leaf is verified against a store holding only itself, with every extension but the SAN ignored, so
+    nothing but the name decides. The CN is not a name (RFC 6125 §6.4.4; browsers dropped it): a certificate
+    without a SAN never matches.
+    """
+    lenient = ExtensionPolicy.permit_all().require_present(x509.SubjectAlternativeName, Criticality.AGNOSTIC, None)
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    builder = (PolicyBuilder().store(Store([cert])).time(start + (end - start) / 2)
+               .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=lenient))
+    try:
+        verifier = builder.build_server_verifier(_subject(hostname))
+    except ValueError:
+        return f"{hostname!r} is not a valid DNS name"
+    try:
+        verifier.verify(cert, [])
+    except VerificationError as e:
+        return _why(e)
+    return None
+
+
+def _own_name(cert: x509.Certificate) -> str | None:
+    """A name the certificate holds (for judging its chain apart from the checked name)."""
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        dns = san.get_values_for_type(x509.DNSName)
-        ips = san.get_values_for_type(x509.IPAddress)
     except x509.ExtensionNotFound:
-        dns, ips = [], []
-    if ip is not None:
-        return ip in ips
-    if not dns:
-        dns = [str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
-    host = hostname.rstrip(".").lower()
-    return any(_dns_match(pattern.rstrip(".").lower(), host) for pattern in dns)
+        return None
+    for name in san.get_values_for_type(x509.DNSName):
+        return "x" + name[1:] if name.startswith("*.") else name
+    for ip in san.get_values_for_type(x509.IPAddress):
+        return str(ip)
+    return None
 
 
-def _dns_match(pattern: str, host: str) -> bool:
-    """Exact match, or ``*.rest`` matching exactly one extra left-most label (no partial-label wildcards)."""
-    if "*" not in pattern:
-        return pattern == host
-    first, _, rest = pattern.partition(".")
-    if first != "*" or "*" in rest or rest.count(".") < 1:
-        return False
-    label, _, host_rest = host.partition(".")
-    return bool(label) and host_rest == rest
+def trust(leaf: x509.Certificate, intermediates: Sequence[x509.Certificate], hostname: str,
+          cafile: str | None, now: datetime) -> tuple[str, str | None, list[x509.Certificate]]:
+    """(trust level, why not trusted, verified chain) for the presented chain, judged apart from name and time."""
+    name = hostname if name_error(hostname, leaf) is None else (_own_name(leaf) or hostname)
+    start, end = leaf.not_valid_before_utc, leaf.not_valid_after_utc
+    when = min(max(now, start), end)
+    stores = [(MOZILLA, "Mozilla roots", mozilla_store())]
+    if cafile:
+        stores.append((PRIVATE_CA, "--ca-file", file_store(cafile)))
+    errors = []
+    for level, label, store in stores:
+        builder = PolicyBuilder().store(store).time(when).max_chain_depth(MAX_CHAIN_DEPTH)
+        try:
+            chain = builder.build_server_verifier(_subject(name)).verify(leaf, list(intermediates))
+        except (VerificationError, ValueError) as e:
+            why = _why(e)
+            if why.endswith("all candidates exhausted with no interior errors"):
+                why = f"no issuer of {leaf.issuer.rfc4514_string()} leads to a root here"
+            errors.append(f"{label}: {why}")
+            continue
+        return level, None, chain
+    return (SELF_SIGNED if is_self_signed(leaf) else UNTRUSTED), "; ".join(errors), []
+
+
+def find_issuer(leaf: x509.Certificate, chain: Sequence[x509.Certificate],
+                presented: Sequence[x509.Certificate]) -> x509.Certificate | None:
+    """The leaf's issuer: from the verified chain, else the presented certificate that signed it."""
+    if len(chain) > 1:
+        return chain[1]
+    for cert in presented:
+        if cert.subject == leaf.issuer:
+            try:
+                leaf.verify_directly_issued_by(cert)
+            except Exception:  # ValueError, TypeError or InvalidSignature: not this one
+                continue
+            return cert
+    return None
 
 
 def key_description(cert: x509.Certificate) -> tuple[str, int]:
@@ -96,10 +204,11 @@ def is_self_signed(cert: x509.Certificate) -> bool:
     return True
 
 
-def describe(der: bytes, hostname: str, trusted: bool, chain_error: str | None,
-             now: datetime | None = None) -> CertificateInfo:
-    """Turn a leaf certificate and the handshake's trust result into a :class:`CertificateInfo`."""
-    cert = x509.load_der_x509_certificate(der)
+def describe(chain_der: Sequence[bytes], hostname: str, cafile: str | None = None,
+             now: datetime | None = None) -> Judged:
+    """Judge a presented chain (leaf first) for ``hostname``: names, key, validity, name match, trust."""
+    certs = [x509.load_der_x509_certificate(d) for d in chain_der]
+    cert, rest = certs[0], certs[1:]
     now = now or datetime.now(UTC)
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
@@ -108,61 +217,55 @@ def describe(der: bytes, hostname: str, trusted: bool, chain_error: str | None,
     except x509.ExtensionNotFound:
         dns, ips = [], []
     cn = [] if dns else [str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
-    names = dns + cn + ips
     key_type, bits = key_description(cert)
-    return CertificateInfo(
-        names=tuple(names), subject=cert.subject.rfc4514_string(), issuer=cert.issuer.rfc4514_string(),
+    mismatch = name_error(hostname, cert)
+    level, chain_error, chain = trust(cert, rest, hostname, cafile, now)
+    info = CertificateInfo(
+        names=tuple(dns + cn + ips), subject=cert.subject.rfc4514_string(), issuer=cert.issuer.rfc4514_string(),
         not_before=cert.not_valid_before_utc.isoformat(), not_after=cert.not_valid_after_utc.isoformat(),
-        key_type=key_type, key_bits=bits, fingerprint_sha256=hashlib.sha256(der).hexdigest(),
-        name_match=name_matches(hostname, cert), chain_trusted=trusted, chain_error=chain_error,
+        key_type=key_type, key_bits=bits, fingerprint_sha256=hashlib.sha256(chain_der[0]).hexdigest(),
+        name_match=mismatch is None, chain_trusted=level in (MOZILLA, PRIVATE_CA), chain_error=chain_error,
         self_signed=is_self_signed(cert),
         expired=not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc),
+        trust=level, name_error=mismatch,
     )
+    return Judged(info, cert, find_issuer(cert, chain, rest))
 
 
-def _context(ciphers: str, tls12_only: bool, verify: bool, cafile: str) -> ssl.SSLContext:
+def _context(ciphers: str, tls12_only: bool) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE  # cryptography judges the chain; OpenSSL only fetches it
     with warnings.catch_warnings():  # TLS 1.0 is deprecated, which is exactly why we must see such servers' certs
         warnings.simplefilter("ignore", DeprecationWarning)
         ctx.minimum_version = ssl.TLSVersion.TLSv1
     if tls12_only:
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     ctx.set_ciphers(ciphers)
-    if verify:
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        ctx.load_verify_locations(cafile=cafile)
-        ctx.verify_flags |= _NO_CHECK_TIME
-    else:
-        ctx.verify_mode = ssl.CERT_NONE
     return ctx
 
 
-def _handshake(address: str, port: int, sni: str | None, timeout: float, ctx: ssl.SSLContext) -> bytes:
+def _presented(tls: ssl.SSLSocket) -> list[bytes]:
+    """The chain as sent (leaf first). Public in Python 3.13; 3.11 and 3.12 have it on the private object."""
+    getter = getattr(tls, "get_unverified_chain", None) or tls._sslobj.get_unverified_chain  # type: ignore
+    chain = getter() or []
+    ders = [c if isinstance(c, bytes) else c.public_bytes(2) for c in chain]  # 2: _ssl.ENCODING_DER
+    if not ders:
+        leaf = tls.getpeercert(binary_form=True)
+        if not leaf:
+            raise ssl.SSLError("server sent no certificate")
+        ders = [leaf]
+    return ders
+
+
+def fetch_chain(address: str, port: int, sni: str | None, timeout: float,
+                variant: tuple[str, str, bool]) -> list[bytes]:
+    """One handshake of ``variant``; the presented chain, leaf first. Raises ``OSError`` or ``ssl.SSLError``."""
+    _label, ciphers, tls12_only = variant
     with socket.create_connection((address, port), timeout=timeout) as raw:
         raw.settimeout(timeout)
-        with ctx.wrap_socket(raw, server_hostname=sni) as tls:
-            der = tls.getpeercert(binary_form=True)
-            if not der:
-                raise ssl.SSLError("server sent no certificate")
-            return der
-
-
-def fetch_leaf(address: str, port: int, sni: str | None, timeout: float, variant: tuple[str, str, bool],
-               cafile: str | None = None) -> tuple[bytes, bool, str | None, int]:
-    """One verified handshake, then an unverified one if the chain does not verify.
-
-    Returns (leaf DER, chain trusted, OpenSSL's reason if not, connections used). Raises ``OSError`` or
-    ``ssl.SSLError`` when the server will not complete a handshake of this variant.
-    """
-    _label, ciphers, tls12_only = variant
-    cafile = cafile or certifi.where()
-    try:
-        return _handshake(address, port, sni, timeout, _context(ciphers, tls12_only, True, cafile)), True, None, 1
-    except ssl.SSLCertVerificationError as e:
-        reason = e.verify_message or str(e)
-    der = _handshake(address, port, sni, timeout, _context(ciphers, tls12_only, False, cafile))
-    return der, False, reason, 2
+        with _context(ciphers, tls12_only).wrap_socket(raw, server_hostname=sni) as tls:
+            return _presented(tls)
 
 
 def variants() -> Sequence[tuple[str, str, bool]]:

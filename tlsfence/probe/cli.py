@@ -34,7 +34,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_judging_options(p)
     p.add_argument("--timeout", type=float, default=5.0, help="seconds per connection (default 5)")
     p.add_argument("--concurrency", type=int, default=32, help="simultaneous connections per target (default 32)")
-    p.add_argument("--ca-file", help=argparse.SUPPRESS)  # tests and private PKIs: trust these roots instead
+    p.add_argument("--ca-file", help="PEM file of private roots trusted besides Mozilla's (reported as private-ca)")
+    p.add_argument("--no-revocation", action="store_true",
+                   help="do not ask OCSP responders or fetch CRLs (air-gapped runs); revocation is 'not checked'")
     p.add_argument("--split-ways", type=int, default=12, help=argparse.SUPPRESS)  # 1: plain elimination chains
     p.set_defaults(run=run)
 
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     return run_verify(args.targets, targets_file=args.targets_file, sni=args.sni, ip=args.ip, profile=args.profile,
                       strict=args.strict, allow_tls13_only=args.allow_tls13_only, timeout=args.timeout,
                       fmt=args.format, concurrency=args.concurrency, cafile=args.ca_file,
-                      split_ways=args.split_ways)
+                      split_ways=args.split_ways, revocation=not args.no_revocation)
 
 
 def parse_target(text: str) -> tuple[str, int]:
@@ -89,7 +91,7 @@ def _read_targets(path: str) -> list[str]:
 def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
                ip: str | None = None, profile: str | None = None, strict: bool = False,
                allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 32,
-               cafile: str | None = None, split_ways: int = 12, out: TextIO | None = None,
+               cafile: str | None = None, split_ways: int = 12, revocation: bool = True, out: TextIO | None = None,
                err: TextIO | None = None) -> int:
     """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""
     # Imported here so that building the CLI parser does not load cryptography for other commands.
@@ -107,7 +109,11 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
     if not 0 < concurrency <= 256:
         raise InputError(f"--concurrency must be between 1 and 256, not {concurrency}")
     options = VerifyOptions(load_profile(profile).with_options(allow_tls13_only=allow_tls13_only or None),
-                            timeout, concurrency, cafile, max(1, split_ways))
+                            timeout, concurrency, cafile, max(1, split_ways), revocation)
+    if cafile:
+        from tlsfence.probe.certificate import file_store
+
+        file_store(cafile)  # an unreadable or empty --ca-file is a usage error before any probing
     jobs = []
     for name in names:
         host, port = parse_target(name)

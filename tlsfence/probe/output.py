@@ -19,7 +19,8 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
     ("TLSF-VERIFY-002", "EndpointUnverifiable", "What the endpoint accepts could not be fully determined", "error"),
     ("TLSF-VERIFY-003", "EndpointExcessSuites", "The endpoint offers TLS <= 1.2 suites outside the allowed set",
      "warning"),
-    ("TLSF-VERIFY-004", "EndpointCertificateWarning", "Certificate is self-signed or not Mozilla-trusted", "note"),
+    ("TLSF-VERIFY-004", "EndpointCertificateWarning",
+     "Certificate is self-signed or not Mozilla-trusted, or its revocation status is unknown", "note"),
 )
 _RULE_FOR = {"nonconforming": 0, "unverifiable": 1, "conforming-with-excess": 2}
 
@@ -53,9 +54,11 @@ def text(result: TargetResult) -> str:
         ocsp = {None: "not observable", True: f"stapled ({c.ocsp_status})", False: "not stapled"}[c.ocsp_stapled]
         lines.append(f"  cert     {c.key_type} {c.key_bits}: {', '.join(c.names) or c.subject}; issuer {c.issuer}; "
                      f"not after {c.not_after}")
-        lines.append(f"           name match {'yes' if c.name_match else 'NO'}; chain trusted "
-                     f"{'yes' if c.chain_trusted else 'no'}; self-signed {'yes' if c.self_signed else 'no'}; "
-                     f"expired {'YES' if c.expired else 'no'}; OCSP {ocsp}")
+        lines.append(f"           name match {'yes' if c.name_match else 'NO'}; trust {c.trust}; "
+                     f"expired {'YES' if c.expired else 'no'}; OCSP staple {ocsp}")
+        why = f" ({c.revocation_detail})" if c.revocation_detail else ""
+        status = c.revocation.upper() if c.revocation == "revoked" else c.revocation
+        lines.append(f"           revocation {status}{why}")
     for reason in result.reasons:
         lines.append(f"  why      {reason}")
     for warning in result.warnings:

@@ -81,13 +81,17 @@ class CertificateInfo:
         key_type: ``RSA``, ``ECDSA``, ``Ed25519``, ...
         key_bits: key size in bits.
         fingerprint_sha256: hex digest of the DER.
-        name_match: the checked name matches (RFC 6125: SAN first, CN only without DNS SAN, left-most wildcard).
-        chain_trusted: the chain verifies to the trust store (Mozilla roots via certifi unless overridden).
-        chain_error: OpenSSL's reason when it does not.
+        name_match: the checked name matches a SAN (RFC 6125 as ``cryptography.x509.verification`` checks it).
+        chain_trusted: the chain verifies to Mozilla's roots (certifi) or to ``--ca-file``.
+        chain_error: cryptography's reason when it does not (one per trust store tried).
         self_signed: issued by itself (allowed by the requirement; a warning).
         expired: ``not_after`` is in the past (or ``not_before`` in the future).
         ocsp_stapled: an OCSP response was stapled (None: could not be observed, e.g. TLS 1.3 only).
         ocsp_status: ``good``, ``revoked``, ``unknown`` or a response status, when stapled.
+        trust: ``mozilla``, ``private-ca`` (``--ca-file``), ``self-signed`` or ``untrusted``.
+        name_error: why the name does not match (None when it does).
+        revocation: asked at the source: ``good``, ``revoked``, ``unknown`` or ``not checked``.
+        revocation_detail: where it was asked (OCSP/CRL URL) and, for ``unknown``, why.
     """
 
     names: tuple[str, ...]
@@ -105,6 +109,10 @@ class CertificateInfo:
     expired: bool
     ocsp_stapled: bool | None = None
     ocsp_status: str | None = None
+    trust: str = ""
+    name_error: str | None = None
+    revocation: str = "not checked"
+    revocation_detail: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; keys are the field names."""

@@ -12,6 +12,7 @@ import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from tlsfence.probe.enumerate import SPLIT_WAYS, Enumerator
 from tlsfence.probe.net import Endpoint
@@ -19,6 +20,9 @@ from tlsfence.probe.report import CertificateInfo, TargetResult, VersionResult, 
 from tlsfence.profiles import Profile
 from tlsfence.suites import registry
 from tlsfence.verdicts import Decision, TlsOffer, Verdict, judge, unverifiable
+
+if TYPE_CHECKING:
+    from tlsfence.probe import certificate
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class VerifyOptions:
         concurrency: simultaneous connections per target.
         cafile: PEM bundle of trusted roots; None means Mozilla's roots from certifi.
         split_ways: parallel chains per version after the first accepted suite (1: plain elimination).
+        revocation: ask each leaf's OCSP responder / CRL distribution point (``--no-revocation``: no).
     """
 
     profile: Profile
@@ -38,6 +43,7 @@ class VerifyOptions:
     concurrency: int = 32
     cafile: str | None = None
     split_ways: int = SPLIT_WAYS
+    revocation: bool = True
 
 
 def verify_target(target: str, address: str, port: int, sni: str | None, options: VerifyOptions) -> TargetResult:
@@ -46,7 +52,7 @@ def verify_target(target: str, address: str, port: int, sni: str | None, options
     endpoint = Endpoint(address, port, sni, options.timeout)
     enumerator = Enumerator(endpoint, options.concurrency, options.split_ways)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tlsfence-cert") as pool:
-        certs_f = pool.submit(_certificates, endpoint, sni or address, options.cafile)
+        certs_f = pool.submit(_certificates, endpoint, sni or address, options)
         versions = enumerator.run()
         certs, cert_errors, extra = certs_f.result()
     decision, warnings, errors = decide(versions, certs, cert_errors, options.profile, sni or address)
@@ -58,12 +64,13 @@ def verify_target(target: str, address: str, port: int, sni: str | None, options
     )
 
 
-def _certificates(endpoint: Endpoint, name: str,
-                  cafile: str | None) -> tuple[tuple[CertificateInfo, ...], list[str], int]:
-    """Certificate handshakes (one per key type) and the OCSP probe, alongside the enumeration.
+def _certificates(endpoint: Endpoint, name: str, options: VerifyOptions
+                  ) -> tuple[tuple[CertificateInfo, ...], list[str], int]:
+    """Certificate handshakes (one per key type), the OCSP staple and revocation, alongside the enumeration.
 
     ``certificate`` (and with it ``cryptography``, the slowest import) is loaded here, on this thread, so the
-    import overlaps the first round trips of the enumeration. Returns (certificates, errors, connections).
+    import overlaps the first round trips of the enumeration. Revocation is asked as soon as the leaves are
+    known, within one per-connection timeout. Returns (certificates, errors, connections).
     """
     from tlsfence.probe import certificate
 
@@ -71,23 +78,42 @@ def _certificates(endpoint: Endpoint, name: str,
     variants = certificate.variants()
     with ThreadPoolExecutor(max_workers=len(variants) + 1, thread_name_prefix="tlsfence-cert") as pool:
         ocsp_f = pool.submit(certificate.fetch_ocsp, endpoint)
-        futures = [pool.submit(certificate.fetch_leaf, address, port, sni, timeout, v, cafile) for v in variants]
-        leaves: dict[bytes, tuple[bool, str | None]] = {}
+        futures = [pool.submit(certificate.fetch_chain, address, port, sni, timeout, v) for v in variants]
+        chains: dict[bytes, list[bytes]] = {}
         errors: list[str] = []
         used = 1
         for (label, _c, _t), fut in zip(variants, futures, strict=True):
+            used += 1
             try:
-                der, trusted, reason, n = fut.result()
+                chain = fut.result()
             except (OSError, ssl.SSLError, ValueError) as e:
-                used += 1
                 errors.append(f"{label} handshake: {e}")
                 continue
-            used += n
-            leaves.setdefault(der, (trusted, reason))
+            chains.setdefault(chain[0], chain)
+        judged = []
+        for chain in chains.values():
+            try:
+                judged.append(certificate.describe(chain, name, options.cafile))
+            except ValueError as e:  # a certificate cryptography cannot parse
+                errors.append(f"certificate: cannot be parsed ({e})")
+        checks = [pool.submit(_revocation, j, timeout) if options.revocation else None for j in judged]
         stapled, status = ocsp_f.result()
-    certs = tuple(replace(certificate.describe(der, name, trusted, reason), ocsp_stapled=stapled, ocsp_status=status)
-                  for der, (trusted, reason) in leaves.items())
-    return certs, errors, used
+        certs = []
+        for j, check in zip(judged, checks, strict=True):
+            revocation = ("not checked", "--no-revocation") if check is None else check.result()
+            certs.append(replace(j.info, ocsp_stapled=stapled, ocsp_status=status, revocation=revocation[0],
+                                 revocation_detail=revocation[1]))
+    return tuple(certs), errors, used
+
+
+def _revocation(judged: certificate.Judged, timeout: float) -> tuple[str, str]:
+    """(status, detail) from the CA; a self-signed leaf has no CA to ask."""
+    from tlsfence.probe import revocation
+
+    if judged.info.self_signed:
+        return revocation.UNKNOWN, "self-signed: no CA can revoke it"
+    answer = revocation.check(judged.leaf, judged.issuer, timeout)
+    return answer.status, answer.detail
 
 
 def decide(versions: tuple[VersionResult, ...], certs: tuple[CertificateInfo, ...], cert_errors: list[str],
@@ -124,16 +150,24 @@ def decide(versions: tuple[VersionResult, ...], certs: tuple[CertificateInfo, ..
     for cert in certs:
         label = f"{cert.key_type} certificate"
         if not cert.name_match:
-            failures.append(f"{label} does not match {name} (names: {', '.join(cert.names) or 'none'})")
+            failures.append(f"{label} does not match {name} ({cert.name_error}; names: "
+                            f"{', '.join(cert.names) or 'none'})")
         if cert.expired:
             failures.append(f"{label} is outside its validity period (not after {cert.not_after})")
         if cert.ocsp_status == "revoked":
-            failures.append(f"{label} is revoked (stapled OCSP response)")
-        if cert.self_signed:
+            failures.append(f"{label} is revoked (stapled OCSP response): replace the certificate at once")
+        if cert.revocation == "revoked":
+            failures.append(f"{label} is revoked ({cert.revocation_detail}): replace the certificate at once")
+        elif cert.revocation == "unknown" and not cert.self_signed:
+            warnings.append(f"{label}: revocation unknown ({cert.revocation_detail})")
+        if cert.trust == "private-ca":
+            warnings.append(f"{label} chains to a private CA (--ca-file), not to a Mozilla-trusted root "
+                            "(strongly recommended)")
+        elif cert.self_signed and not cert.chain_trusted:
             warnings.append(f"{label} is self-signed (allowed by the requirement; a Mozilla-trusted root is "
                             "strongly recommended)")
         elif not cert.chain_trusted:
-            warnings.append(f"{label} does not chain to a trusted root: {cert.chain_error}")
+            warnings.append(f"{label} does not chain to a trusted root ({cert.chain_error})")
     if failures:
         decision = replace(decision, verdict=Verdict.NONCONFORMING, reasons=tuple(failures) + decision.reasons)
     return decision, tuple(warnings), tuple(errors)
