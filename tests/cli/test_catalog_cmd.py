@@ -71,3 +71,15 @@ def test_custom_profile_file_changes_verdicts(tmp_path):
     rows = json.loads(tlsfence("catalog", "aws", "--format", "json", "--profile", str(path)).stdout)
     row = [r for r in rows if r["setting"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"][0]
     assert row["verdict"] == "conforming"
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp"])
+def test_catalog_text_never_truncates_a_name(cloud):
+    rows = json.loads(tlsfence("catalog", cloud, "--format", "json").stdout)
+    text = tlsfence("catalog", cloud).stdout
+    lines = [line for line in text.splitlines() if line.startswith("  ") and "SETTING" not in line]
+    assert len(lines) == len(rows)
+    for row, line in zip(rows, lines, strict=True):
+        assert line.startswith(f"  {row['setting']} ") and row["verdict"] in line.split(row["setting"], 1)[1]
+    if cloud == "aws":
+        assert max(len(r["setting"]) for r in rows) > 52  # the names a fixed 52-character column used to cut

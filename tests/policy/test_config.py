@@ -35,13 +35,23 @@ def test_inline_profile():
 
 @pytest.mark.parametrize(("config", "message"), [
     ({"profile": "nope"}, "policy config 'profile': unknown profile 'nope'"),
-    ({"profile": 3}, "policy config 'profile' must be a profile name, a file path or an inline object"),
-    ({"strict": "yes"}, "policy config 'strict' must be true or false, not 'yes'"),
-    ({"colour": 1}, "unknown policy config key(s) ['colour']"),
-    ({"exemptions": [{"name": "x"}]}, "policy config exemptions[0] needs a non-empty 'reason'"),
-    ({"exemptions": [{"reason": "r"}]}, "policy config exemptions[0] must name at least one of urn, type or name"),
-    ({"exemptions": [{"arn": "x", "reason": "r"}]}, "policy config exemptions[0] has unknown key(s) ['arn']"),
-    ({"exemptions": "all"}, "policy config 'exemptions' must be a list"),
+    ({"profile": 3}, "policy config 'profile': 3 is not string or object"),
+    ({"profile": None}, "policy config 'profile': None is not string or object"),
+    ({"strict": "yes"}, "policy config 'strict': 'yes' is not boolean"),
+    ({"strict": 1}, "policy config 'strict': 1 is not boolean"),
+    ({"allow-tls13-only": "true"}, "policy config 'allow-tls13-only': 'true' is not boolean"),
+    ({"internet-facing-only": []}, "policy config 'internet-facing-only': [] is not boolean"),
+    ({"colour": 1}, "policy config: unknown key(s) ['colour']; known keys: profile, strict"),
+    ({"Strict": True}, "policy config: unknown key(s) ['Strict']"),
+    ({"exemptions": [{"name": "x"}]}, "policy config 'exemptions[0]': 'reason' is a required key"),
+    ({"exemptions": [{"name": "x", "reason": "  "}]}, "policy config 'exemptions[0].reason': '  ' must not be blank"),
+    ({"exemptions": [{"reason": "r"}]}, "policy config 'exemptions[0]': {'reason': 'r'} must name at least one of urn, "
+                                        "type or name"),
+    ({"exemptions": [{"arn": "x", "reason": "r"}]}, "policy config 'exemptions[0]': unknown key(s) ['arn']"),
+    ({"exemptions": [{"name": "", "reason": "r"}]}, "policy config 'exemptions[0].name': '' must not be empty"),
+    ({"exemptions": [{"name": 3, "reason": "r"}]}, "policy config 'exemptions[0].name': 3 is not string"),
+    ({"exemptions": [3]}, "policy config 'exemptions[0]': 3 is not object"),
+    ({"exemptions": "all"}, "policy config 'exemptions': 'all' is not array"),
 ])
 def test_bad_config(config, message):
     with pytest.raises(PolicyConfigError) as e:
@@ -67,7 +77,7 @@ def test_configure_request_shapes():
     assert req.policyConfig["tlsfence-cloudfront"].properties["strict"] is True
     with pytest.raises(PolicyConfigError, match="unknown policies"):
         configure_request({"tlsfence-nope": {}})
-    with pytest.raises(PolicyConfigError, match="not an enforcement level"):
+    with pytest.raises(PolicyConfigError, match="enforcementLevel must be one of"):
         configure_request({"all": "loud"})
 
 
@@ -78,4 +88,13 @@ def test_expand_and_module_cli():
     assert out.returncode == 0 and json.loads(out.stdout)["tlsfence-stack-join"] == {"profile": "carriers"}
     bad = subprocess.run([sys.executable, "-m", "tlsfence.policy", '{"strict": 1}'], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and bad.stderr.startswith("tlsfence.policy: error: policy config 'strict'")
+    assert bad.returncode == 2 and bad.stderr.startswith("tlsfence.policy: error: policy config 'strict': 1 is not")
+
+
+def test_validation_is_the_declared_schema():
+    """No hand-written twin: the validator checks exactly the schema every policy declares to Pulumi."""
+    from tlsfence.policy.config import CONFIG_SCHEMA, SCHEMA, _validator
+
+    assert CONFIG_SCHEMA["properties"] is SCHEMA
+    assert _validator().schema is CONFIG_SCHEMA
+    assert type(_validator()).__name__ == "Draft4Validator"  # the draft the Pulumi CLI validates with

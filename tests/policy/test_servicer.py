@@ -8,7 +8,7 @@ from pulumi.runtime import proto
 
 from tests.policy import harness as h
 from tlsfence.policy.config import SCHEMA
-from tlsfence.policy.engine import Router, analyze_request, configure_request, diagnostics, make_servicer
+from tlsfence.policy.engine import Router, configure_request, make_servicer
 from tlsfence.policy.metadata import FAMILIES
 from tlsfence.policy.rules import policy_names
 
@@ -110,20 +110,6 @@ def test_configure_overrides_enforcement_level_and_disables():
     got = h.in_process(resources, {"tlsfence-elbv2-listener": {"enforcementLevel": "advisory"}})
     assert [(d.policy, d.level) for d in got] == [("tlsfence-elbv2-listener", "advisory")]
     assert h.in_process(resources, {"tlsfence-elbv2-listener": "disabled"}) == []
-
-
-def test_bad_config_reaching_the_pack_is_a_mandatory_violation():
-    servicer = make_servicer()
-    request = proto.ConfigureAnalyzerRequest()
-    cfg = proto.PolicyConfig(enforcementLevel=proto.MANDATORY)
-    cfg.properties.update({"profile": "no-such-profile"})
-    request.policyConfig["tlsfence-elbv2-listener"].CopyFrom(cfg)
-    servicer.Configure(request, None)
-    res = h.wire(h.LISTENER, "l", {"protocol": "HTTPS", "port": 443, "sslPolicy": h.RES})
-    found = diagnostics(servicer.Analyze(analyze_request(res), None), res.urn)
-    assert [(d.policy, d.level) for d in found] == [h.ELB, h.ELB_A]
-    assert found[0].message.startswith("invalid tlsfence policy config: policy config 'profile': unknown profile "
-                                       "'no-such-profile'")
 
 
 def test_get_analyzer_info():

@@ -15,14 +15,12 @@ import json
 import sys
 from typing import Any
 
-from google.protobuf import json_format
-
 from tlsfence import readers
-from tlsfence.check import inputs, report
 from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import InputError
-from tlsfence.policy.config import DEFAULTS, Settings, settings_from
-from tlsfence.policy.engine import Router, configure_request
+
+# The pack, the engine encodings and the Pulumi SDK are imported when ``check`` runs, not when the parser is
+# built: ``tlsfence --help`` must not pay for (or need) the Pulumi SDK.
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -67,6 +65,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def _load(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], str, str]:
     """Resources, their source positions, a description of the source and a fallback SARIF location."""
+    from tlsfence.check import inputs
+
     if args.from_preview:
         res, src = inputs.from_preview(args.from_preview)
         return res, src, f"preview {args.from_preview}", args.from_preview
@@ -88,6 +88,12 @@ def judge(resources: list[Any], request: Any, where: str) -> dict[str, Any]:
     ``request`` is the pack's ConfigureRequest. This is everything ``check`` adds to running the program; the
     benchmark times it against the program run.
     """
+    from google.protobuf import json_format
+
+    from tlsfence.check import report
+    from tlsfence.policy.config import DEFAULTS, Settings, settings_from
+    from tlsfence.policy.engine import Router
+
     per_policy: dict[str, Settings] = {
         name: settings_from({**DEFAULTS, **json_format.MessageToDict(cfg.properties)})
         for name, cfg in request.policyConfig.items()}
@@ -105,6 +111,9 @@ def judge(resources: list[Any], request: Any, where: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print; 0 pass, 1 mandatory violations (2 comes from InputError via the CLI)."""
+    from tlsfence.check import report
+    from tlsfence.policy.engine import configure_request
+
     request = configure_request(_policy_config(args.policy_config), _overrides(args))
     resources, sources, where, fallback = _load(args)
     result = judge(resources, request, where)

@@ -49,6 +49,10 @@ def rows(cloud: str, profile_ref: str | None = None, allow_tls13_only: bool = Fa
     return [r for _, r in out]
 
 
+def _label(row: dict[str, Any]) -> str:
+    return row["setting"] + (" (default)" if row["default"] else "") + (" ?" if row["uncertain"] else "")
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the catalog table or JSON; exit 0, or 2 for a bad profile."""
     table = rows(args.cloud, args.profile, args.allow_tls13_only)
@@ -59,11 +63,12 @@ def run(args: argparse.Namespace) -> int:
     for row in table:
         if row["platform"] != current:
             current = row["platform"]
+            names = [_label(r) for r in table if r["platform"] == current]
+            width = max(len("SETTING"), *map(len, names))  # the widest name sets the column: never cut a name
             print(f"\n{current}: {platforms()[current].title}")
-            print(f"  {'SETTING':<52} {'VERDICT':<24} {'EXCESS':>6}  PROTOCOLS")
-        name = row["setting"] + (" (default)" if row["default"] else "") + (" ?" if row["uncertain"] else "")
+            print(f"  {'SETTING':<{width}} {'VERDICT':<24} {'EXCESS':>6}  PROTOCOLS")
         protocols = ",".join(p.replace("TLSv", "") for p in row["protocols"]) or "-"
-        print(f"  {name[:52]:<52} {row['verdict']:<24} {len(row['excess']):>6}  {protocols}")
+        print(f"  {_label(row):<{width}} {row['verdict']:<24} {len(row['excess']):>6}  {protocols}")
     print("\n? = uncertain in the catalog (verdict unverifiable until confirmed); excess = suites outside the "
           "allowed set")
     return 0

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "check": "tlsfence.check.cli",
     "verify": "tlsfence.probe.cli",
     "audit": "tlsfence.audit.cli",
+    "pack": "tlsfence.cli.pack_cmd",
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(COMMANDS.values())
 

@@ -1,11 +1,12 @@
-"""The pack's one configuration schema, its defaults, and the one place that reads it.
+"""The pack's one configuration schema, its defaults, and the one place that validates and reads it.
 
 Every tlsfence policy declares this same schema (Pulumi validates policy config per policy, and its ``all`` key
 carries only an enforcement level, see pulumi/pulumi ``pkg/resource/analyzer/config.go`` ``applyConfig``), so
 ``python -m tlsfence.policy`` expands one settings block into the per-policy file ``--policy-pack-config``
-wants. The Pulumi CLI applies the schema's defaults and validates types before the pack runs; unit tests and
-``tlsfence check`` do not go through the CLI, so :func:`settings_from` applies the same defaults and checks
-again, with messages that name the key.
+wants. The Pulumi CLI applies the schema's defaults and validates it (Draft 4, gojsonschema) before the pack
+runs; unit tests and ``tlsfence check`` do not go through the CLI, so :func:`settings_from` validates against
+the very same schema with ``jsonschema`` (Draft 4 too) and applies the same defaults. Only what a schema cannot
+say (does the profile name exist) is checked in code.
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
                        "echoed as an advisory note wherever the exposure would have been reported.",
         "items": {
             "type": "object",
-            "properties": {"urn": {"type": "string"}, "type": {"type": "string"}, "name": {"type": "string"},
-                           "reason": {"type": "string", "minLength": 1}},
+            "properties": {"urn": {"type": "string", "minLength": 1}, "type": {"type": "string", "minLength": 1},
+                           "name": {"type": "string", "minLength": 1},
+                           "reason": {"type": "string", "pattern": "\\S"}},
             "required": ["reason"],
+            "anyOf": [{"required": ["urn"]}, {"required": ["type"]}, {"required": ["name"]}],
             "additionalProperties": False,
         },
     },
@@ -60,6 +63,14 @@ SCHEMA: dict[str, dict[str, Any]] = {
 }
 
 DEFAULTS: dict[str, Any] = {key: spec["default"] for key, spec in SCHEMA.items()}
+
+#: The object one policy's config must be: :data:`SCHEMA` as Pulumi wraps it (``convertSchema``), plus
+#: ``additionalProperties: false`` so that a misspelt key is an error rather than silently ignored.
+CONFIG_SCHEMA: dict[str, Any] = {"type": "object", "properties": SCHEMA, "additionalProperties": False}
+
+#: What a failed keyword means, in words (jsonschema's own messages quote whole values).
+_WHY = {"anyOf": "must name at least one of urn, type or name", "pattern": "must not be blank",
+        "minLength": "must not be empty", "additionalProperties": "is not a known key"}
 
 
 class PolicyConfigError(InputError):
@@ -107,59 +118,62 @@ class Settings:
         return next((e for e in self.exemptions if e.matches(exposure)), None)
 
 
-def _flag(raw: Mapping[str, Any], key: str) -> bool:
-    value = raw.get(key, DEFAULTS[key])
-    if not isinstance(value, bool):
-        raise PolicyConfigError(f"policy config {key!r} must be true or false, not {value!r}")
-    return value
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema  # imported on first use: building the CLI's help must not load it
+
+    jsonschema.Draft4Validator.check_schema(CONFIG_SCHEMA)
+    return jsonschema.Draft4Validator(CONFIG_SCHEMA)
 
 
-def _exemptions(raw: Any) -> tuple[Exemption, ...]:
-    if not isinstance(raw, list):
-        raise PolicyConfigError("policy config 'exemptions' must be a list of {urn|type|name, reason}")
-    out = []
-    for i, item in enumerate(raw):
-        where = f"policy config exemptions[{i}]"
-        if not isinstance(item, Mapping):
-            raise PolicyConfigError(f"{where} must be an object with urn, type or name, and reason")
-        extra = set(item) - {"urn", "type", "name", "reason"}
-        if extra:
-            raise PolicyConfigError(f"{where} has unknown key(s) {sorted(extra)}; allowed: urn, type, name, reason")
-        reason = item.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise PolicyConfigError(f"{where} needs a non-empty 'reason' (it is echoed in the output)")
-        keys = {k: item[k] for k in ("urn", "type", "name") if k in item}
-        if not keys:
-            raise PolicyConfigError(f"{where} must name at least one of urn, type or name")
-        for k, v in keys.items():
-            if not isinstance(v, str) or not v:
-                raise PolicyConfigError(f"{where}.{k} must be a non-empty string (an fnmatch pattern)")
-        out.append(Exemption(reason=reason.strip(), **keys))
-    return tuple(out)
+def _where(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def schema_error(raw: Any) -> str | None:
+    """The first way ``raw`` breaks :data:`CONFIG_SCHEMA`, as one line naming the key; None when it conforms."""
+    rank = {"type": 0, "additionalProperties": 1, "required": 2}
+    errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(e.absolute_path), rank.get(e.validator, 3)))
+    if not errors:
+        return None
+    err = errors[0]
+    where = _where(err.absolute_path)
+    if err.validator == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        known = ", ".join(err.schema.get("properties", {}))
+        return f"policy config{f' {where!r}' if where else ''}: unknown key(s) {extra}; known keys: {known}"
+    if err.validator == "required":
+        return f"policy config {where!r}: {err.message.replace(' property', ' key')}"
+    if err.validator == "type":
+        kinds = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        return f"policy config {where or 'object'!r}: {err.instance!r} is not {' or '.join(kinds)}"
+    return f"policy config {where!r}: {err.instance!r} {_WHY.get(str(err.validator), err.message)}"
 
 
 @lru_cache(maxsize=64)
 def _settings_from_json(text: str) -> Settings:
-    raw = json.loads(text)
-    unknown = set(raw) - set(SCHEMA)
-    if unknown:
-        raise PolicyConfigError(f"unknown policy config key(s) {sorted(unknown)}; known keys: {', '.join(SCHEMA)}")
-    ref = raw.get("profile", DEFAULTS["profile"])
-    if not isinstance(ref, (str, Mapping)):
-        raise PolicyConfigError("policy config 'profile' must be a profile name, a file path or an inline object")
+    raw = {**DEFAULTS, **json.loads(text)}
+    problem = schema_error(raw)
+    if problem is not None:
+        raise PolicyConfigError(problem)
     try:
-        profile = load_profile(ref)
+        profile = load_profile(raw["profile"])
     except TlsfenceError as e:
         raise PolicyConfigError(f"policy config 'profile': {e}") from e
-    profile = profile.with_options(allow_tls13_only=_flag(raw, "allow-tls13-only") or None)
-    return Settings(profile=profile, strict=_flag(raw, "strict"), exemptions=_exemptions(raw.get("exemptions", [])),
-                    internet_facing_only=_flag(raw, "internet-facing-only"))
+    exemptions = tuple(Exemption(reason=item["reason"].strip(), **{k: item[k] for k in ("urn", "type", "name")
+                                                                   if k in item})
+                       for item in raw["exemptions"])
+    return Settings(profile=profile.with_options(allow_tls13_only=raw["allow-tls13-only"] or None),
+                    strict=raw["strict"], exemptions=exemptions, internet_facing_only=raw["internet-facing-only"])
 
 
 def settings_from(config: Mapping[str, Any] | None) -> Settings:
     """Validate one policy's config (``args.get_config()``), applying the schema's defaults; cached."""
     if config is not None and not isinstance(config, Mapping):
-        raise PolicyConfigError("policy config must be an object")
+        raise PolicyConfigError(f"policy config must be an object, not {config!r}")
     try:
         text = json.dumps(dict(config or {}), sort_keys=True)
     except (TypeError, ValueError) as e:

@@ -10,16 +10,17 @@ servicer is private API, but it is the path pulumi-policy's own tests use (``sdk
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import proto
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-from tlsfence.policy.config import DEFAULTS, PolicyConfigError, settings_from
+from tlsfence.policy.config import DEFAULTS, PolicyConfigError
 from tlsfence.policy.rules import PACK_NAME, pack_kwargs, policies, policy_names
 
 #: The version a Python ``PolicyPack`` reports; the CLI takes the real one from PulumiPolicy.yaml.
@@ -99,7 +100,7 @@ def analyze_stack_request(resources: Iterable[WireResource]) -> proto.AnalyzeSta
         for r in resources])
 
 
-def make_servicer(only: Iterable[str] | None = None) -> _PolicyAnalyzerServicer:
+def make_servicer(only: Iterable[str] | None = None) -> TlsfenceServicer:
     """The servicer ``PolicyPack(**pack_kwargs())`` would serve, over fresh policy objects.
 
     ``only`` keeps the named policies (see :class:`Router`); None keeps the whole pack.
@@ -107,18 +108,29 @@ def make_servicer(only: Iterable[str] | None = None) -> _PolicyAnalyzerServicer:
     kw = pack_kwargs()
     keep = None if only is None else set(only)
     chosen = [p for p in policies() if keep is None or p.name in keep]
-    return _PolicyAnalyzerServicer(kw["name"], SDK_PACK_VERSION, chosen, kw["enforcement_level"], None,
-                                   kw["description"], kw["display_name"])
+    return TlsfenceServicer(kw["name"], SDK_PACK_VERSION, chosen, kw["enforcement_level"], None,
+                            kw["description"], kw["display_name"])
+
+
+def _level_name(policy: str, value: Any) -> str:
+    if not isinstance(value, str) or value not in LEVELS:
+        raise PolicyConfigError(f"policy config {policy!r}: enforcementLevel must be one of {', '.join(LEVELS)}, "
+                                f"not {json.dumps(value)}")
+    return value
 
 
 def configure_request(policy_config: Mapping[str, Any] | None = None,
                       overrides: Mapping[str, Any] | None = None) -> proto.ConfigureAnalyzerRequest:
-    """Reconcile config like the CLI does (schema defaults, ``all``, per-policy entries), then validate it.
+    """Reconcile config like the CLI does (schema defaults, ``all``, per-policy entries), then as the pack does.
 
     ``policy_config`` is the ``--policy-pack-config`` format (``{"<policy>": level | {enforcementLevel, ...},
-    "all": level}``) or, as a shorthand, one settings object applied to every policy. ``overrides`` (from
-    command-line flags) win over both. Raises :class:`PolicyConfigError` with a message naming the key.
+    "all": level | {"enforcementLevel": level}}``) or, as a shorthand, one settings object applied to every
+    policy. ``overrides`` (from command-line flags) win over both. The pairs are then reconciled exactly as the
+    pack's servicer does on ``Configure`` (:func:`tlsfence.policy.pairs.reconcile`). Raises
+    :class:`PolicyConfigError` with one message naming the key.
     """
+    from tlsfence.policy.pairs import design_level, reconcile
+
     raw = dict(policy_config or {})
     names = policy_names()
     if raw and set(raw) <= set(DEFAULTS):
@@ -128,30 +140,113 @@ def configure_request(policy_config: Mapping[str, Any] | None = None,
         raise PolicyConfigError(f"policy config names unknown policies {sorted(unknown)}; policies: "
                                 f"{', '.join(names)} (or give one settings object with keys {', '.join(DEFAULTS)})")
     every = raw.get("all")
-    request = proto.ConfigureAnalyzerRequest()
+    if isinstance(every, Mapping):
+        if set(every) - {"enforcementLevel"}:
+            raise PolicyConfigError("policy config 'all': takes only an enforcement level (Pulumi applies no other "
+                                    "key of 'all'); put settings on each policy, e.g. with python -m "
+                                    "tlsfence.policy")
+        every = every.get("enforcementLevel")
+    if every is not None:
+        every = _level_name("all", every)
+    levels: dict[str, str] = {}
+    props: dict[str, dict[str, Any]] = {}
     for name in names:
         given = raw.get(name, {})
-        level: str | None = every if isinstance(every, str) else None
-        props = dict(DEFAULTS)
+        level = every or design_level(name)
+        props[name] = dict(DEFAULTS)
         if isinstance(given, str):
-            level = given
+            level = _level_name(name, given)
         elif isinstance(given, Mapping):
             given = dict(given)
-            level = given.pop("enforcementLevel", level)
-            props.update(given)
+            if "enforcementLevel" in given:
+                level = _level_name(name, given.pop("enforcementLevel"))
+            props[name].update(given)
         else:
-            raise PolicyConfigError(f"policy config for {name!r} must be a level or an object")
-        props.update(overrides or {})
-        settings_from(props)
-        if level is None:
-            level = "mandatory" if not name.endswith("-advisory") else "advisory"
-        if level not in LEVELS:
-            raise PolicyConfigError(f"policy config for {name!r}: {level!r} is not an enforcement level "
-                                    f"({', '.join(LEVELS)})")
-        cfg = proto.PolicyConfig(enforcementLevel=LEVELS[level])
-        cfg.properties.update(json.loads(json.dumps(props)))
+            raise PolicyConfigError(f"policy config {name!r}: must be an enforcement level or an object, "
+                                    f"not {json.dumps(given, default=str)}")
+        props[name].update(overrides or {})
+        levels[name] = level
+    levels, props, problem = reconcile(levels, props)
+    if problem is not None:
+        raise PolicyConfigError(problem)
+    request = proto.ConfigureAnalyzerRequest()
+    for name in names:
+        cfg = proto.PolicyConfig(enforcementLevel=LEVELS[levels[name]])
+        cfg.properties.update(json.loads(json.dumps(props[name])))
         request.policyConfig[name].CopyFrom(cfg)
     return request
+
+
+class TlsfenceServicer(_PolicyAnalyzerServicer):
+    """pulumi-policy's servicer, with the pack's pairs reconciled on ``Configure`` and bad config said once.
+
+    The engine's config (schema defaults, then ``all``, then per-policy entries) can break what a pair means:
+    ``"all": "mandatory"`` makes the advisory twin block on exempted and excess findings, and a setting on one
+    policy of a pair makes the two judge differently (the same finding twice, or not at all). ``Configure``
+    therefore passes the request through :func:`tlsfence.policy.pairs.reconcile` first. A config that cannot
+    be used (an unknown profile name) is one mandatory diagnostic on the first ``Analyze`` (the stack resource
+    is analyzed before anything is created) or ``AnalyzeStack``, and no policy runs with it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._config_error: str | None = None
+        self._config_error_said = False
+        self._lock = threading.Lock()
+
+    def Configure(self, request: Any, context: Any) -> Any:  # noqa: N802  (gRPC method name)
+        from tlsfence.policy.pairs import design_level, reconcile
+
+        names = policy_names()
+        levels = {n: design_level(n) for n in names}
+        props = {n: dict(DEFAULTS) for n in names}
+        for name, cfg in request.policyConfig.items():
+            if name in levels:
+                levels[name] = LEVEL_NAMES.get(cfg.enforcementLevel, levels[name])
+                props[name].update(json_format.MessageToDict(cfg.properties))
+        levels, props, problem = reconcile(levels, props)
+        with self._lock:
+            self._config_error, self._config_error_said = problem, False
+        out = proto.ConfigureAnalyzerRequest()
+        for name in names:
+            cfg = proto.PolicyConfig(enforcementLevel=LEVELS[levels[name]])
+            cfg.properties.update(json.loads(json.dumps(props[name], default=str)))
+            out.policyConfig[name].CopyFrom(cfg)
+        return super().Configure(out, context)
+
+    def _config_diagnostic(self) -> list[proto.AnalyzeDiagnostic]:
+        with self._lock:
+            if self._config_error is None or self._config_error_said:
+                return []
+            self._config_error_said = True
+        name = policy_names()[0]
+        description = "tlsfence policy pack configuration"
+        return [proto.AnalyzeDiagnostic(
+            policyName=name, policyPackName=PACK_NAME, policyPackVersion=SDK_PACK_VERSION,
+            message=f"{description}\ninvalid tlsfence policy config: {self._config_error}", urn="",
+            description=description, enforcementLevel=proto.MANDATORY)]
+
+    def Analyze(self, request: Any, context: Any) -> Any:  # noqa: N802
+        if self._config_error is not None:
+            return proto.AnalyzeResponse(diagnostics=self._config_diagnostic())
+        return super().Analyze(request, context)
+
+    def AnalyzeStack(self, request: Any, context: Any) -> Any:  # noqa: N802
+        if self._config_error is not None:
+            return proto.AnalyzeResponse(diagnostics=self._config_diagnostic())
+        return super().AnalyzeStack(request, context)
+
+
+def serve() -> None:
+    """Serve the pack over gRPC as ``PolicyPack(...)`` does (port on stdout, then block), with our servicer.
+
+    ``PolicyPack`` builds its servicer from the module-level name ``_PolicyAnalyzerServicer``; pointing that
+    name at :class:`TlsfenceServicer` keeps everything else (server options, port protocol) pulumi-policy's.
+    """
+    import pulumi_policy.policy as sdk
+
+    sdk._PolicyAnalyzerServicer = TlsfenceServicer
+    sdk.PolicyPack(**pack_kwargs())
 
 
 def diagnostics(response: Any, urn: str = "") -> list[Diagnostic]:
@@ -195,7 +290,7 @@ class Router:
         self.whole.Configure(self.request, None)
         self.order = {name: i for i, name in enumerate(policy_names())}
 
-    def _servicer(self, info: Any) -> _PolicyAnalyzerServicer:
+    def _servicer(self, info: Any) -> TlsfenceServicer:
         from tlsfence.policy.rules import ADVISORY, MANDATORY, policy_name
 
         servicer = make_servicer([policy_name(info, MANDATORY), policy_name(info, ADVISORY)])
@@ -222,4 +317,5 @@ class Router:
 
 
 __all__ = ["Diagnostic", "EnforcementLevel", "PACK_NAME", "WireResource", "analyze_request", "analyze_stack_request",
-           "configure_request", "diagnostics", "evaluate", "make_servicer", "to_struct", "Router"]
+           "configure_request", "diagnostics", "evaluate", "make_servicer", "serve", "to_struct", "Router",
+           "TlsfenceServicer"]
