@@ -58,6 +58,8 @@ class Exposure:
         needs_join: True when only a stack-level join can decide (the resource policy leaves it to the stack
             policy, which fails closed if the join does not resolve).
         internet_facing: True/False when known, None when unknown.
+        joins_facing: True when a stack join can tell whether it is internet-facing (an ELBv2 listener's load
+            balancer): under ``internet-facing-only`` the resource policy leaves it to the stack policy.
         extra: front-end facts to echo (``arn``, ``region``, ``drift``).
     """
 
@@ -71,6 +73,7 @@ class Exposure:
     tightest: str = ""
     needs_join: bool = False
     internet_facing: bool | None = None
+    joins_facing: bool = False
     extra: tuple[tuple[str, Any], ...] = ()
 
     def level(self, *, strict: bool = False) -> str:

@@ -75,10 +75,11 @@ def test_gcp_program_preview_with_policy_config(tmp_path):
 def test_stack_config_and_overrides():
     ok = check(str(PROGRAMS / "configured"), "--stack", "prod", "--format", "json")
     assert ok.returncode == 0, ok.stderr
-    assert [(v["policy"], v["level"]) for v in json.loads(ok.stdout)["violations"]] == [h.ELB_A]
+    # an excess listener with a certificate is decided by the stack policy: the certificate's key type may narrow it
+    assert [(v["policy"], v["level"]) for v in json.loads(ok.stdout)["violations"]] == [h.JOIN_A]
     strict = check(str(PROGRAMS / "configured"), "--stack", "prod", "--strict", "--format", "json")
     assert strict.returncode == 1 and [(v["policy"], v["level"]) for v in json.loads(strict.stdout)["violations"]] \
-        == [h.ELB]
+        == [h.JOIN]
     weak = check(str(PROGRAMS / "configured"), "--stack", "prod", "--config", "sslPolicy=ELBSecurityPolicy-2016-08")
     assert weak.returncode == 1
     assert "sslPolicy=ELBSecurityPolicy-2016-08 is nonconforming" in weak.stdout
@@ -160,3 +161,40 @@ def test_gcp_load_balancer_program(tmp_path):
     inside = check(str(PROGRAMS / "gcp_lb"), "--format", "json", "--preview", "--policy-config", str(config))
     assert inside.returncode == 1, inside.stderr
     assert table(json.loads(inside.stdout)) == h.GCP_LB_FACING_EXPECTED
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_gateway_load_balancer_program_has_no_finding(preview):
+    run = check(str(PROGRAMS / "gwlb"), "--format", "json", *(["--preview"] if preview else []))
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["violations"] == [] and report["summary"]["mandatory"] == 0
+    [listener] = report["exposures"]
+    assert (listener["name"], listener["exposure"], listener["verdict"], listener["level"], listener["setting"]) == (
+        "inspection-listener", "gateway listener (no client endpoint)", "conforming", "none",
+        "loadBalancerType=gateway (via inspection)")
+
+
+@pytest.mark.parametrize(("preview", "expected"), [(False, h.ELBV2_EXPECTED), (True, h.ELBV2_PREVIEW_EXPECTED)])
+def test_elbv2_joins_program(preview, expected):
+    run = check(str(PROGRAMS / "elbv2_joins"), "--format", "json", *(["--preview"] if preview else []))
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert table(report) == expected
+    by_name = {e["name"]: e for e in report["exposures"]}
+    assert by_name["one-cert"]["excess"] == ["ECDHE-RSA-AES256-GCM-SHA384"]  # RSA certificate via its validation
+    assert by_name["two-certs"]["excess"] == ["ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384"]
+    assert (by_name["alb-absent"]["verdict"], by_name["alb-absent"]["setting"]) == \
+        ("nonconforming", "defaultActions=forward")
+    assert by_name["late-absent"]["verdict"] == ("unverifiable" if preview else "conforming")
+
+
+def test_internet_facing_only_drops_the_internal_listener(tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"internet-facing-only": True}))
+    run = check(str(PROGRAMS / "elbv2_joins"), "--policy-config", str(config), "--format", "json")
+    report = json.loads(run.stdout)
+    assert table(report) == h.ELBV2_IFO_EXPECTED
+    inner = next(e for e in report["exposures"] if e["name"] == "inner-forward")
+    assert (inner["internet_facing"], inner["level"], inner["note"]) == \
+        (False, "none", "internal (internet-facing-only)")

@@ -41,7 +41,7 @@ JOIN, JOIN_A = ("tlsfence-stack-join", M), ("tlsfence-stack-join-advisory", A)
 
 #: aws_mix, default config: name → diagnostics (policy, level); resources not listed must have none.
 AWS_EXPECTED: dict[str, list[tuple[str, str]]] = {
-    "https-res": [ELB_A], "https-absent": [ELB], "https-weak": [ELB], "https-late": [ELB_A], "http-forward": [ELB],
+    "https-res": [JOIN_A], "https-absent": [ELB], "https-weak": [ELB], "https-late": [JOIN_A], "http-forward": [ELB],
     "tcp-pass": [ELB_A], "legacy-exempt": [ELB], "native-https": [ELB],
     "classic-default": [CLASSIC, JOIN], "classic-ref": [JOIN_A], "ref-policy": [CLASSIC_POL_A],
     "rest-domain": [APIGW_A], "rest-domain-pq": [APIGW_A], "rest-open": [APIGW], "http-api": [APIGW_A],
@@ -49,6 +49,18 @@ AWS_EXPECTED: dict[str, list[tuple[str, str]]] = {
 }
 #: the same program as a first preview: the listener whose policy is computed fails closed.
 AWS_PREVIEW_EXPECTED = {**AWS_EXPECTED, "https-late": [ELB]}
+#: elbv2_joins, default config: listeners decided through their load balancer, certificates and rules.
+ELBV2_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "alb-absent": [JOIN], "nlb-absent": [JOIN], "nlb-tcp": [ELB_A], "nlb-tls-weak": [ELB], "outside-absent": [JOIN],
+    "odd-protocol": [ELB], "inner-forward": [ELB], "one-cert": [JOIN_A], "two-certs": [JOIN_A],
+    "api-plain": [JOIN], "api-elsewhere": [JOIN],
+}
+#: at preview the late load balancer's type is unknown: its protocol-less listener fails closed.
+ELBV2_PREVIEW_EXPECTED = {**ELBV2_EXPECTED, "late-absent": [JOIN]}
+#: internet-facing-only: a listener's scheme is on its load balancer, so the stack policy reports every listener,
+#: and drops the internal load balancer's plaintext listener (the join says it is internal).
+ELBV2_IFO_EXPECTED = {k: [{ELB: JOIN, ELB_A: JOIN_A}.get(d, d) for d in v] for k, v in ELBV2_EXPECTED.items()
+                      if k != "inner-forward"}
 GCP_EXPECTED: dict[str, list[tuple[str, str]]] = {
     "restricted": [SSLPOL_A], "weak": [SSLPOL], "absent": [SSLPOL], "run-open": [RUN], "run-exempt": [RUN],
     "proxy-none": [GCP_PROXY], "proxy-foreign": [JOIN], "http-plain": [JOIN], "proxy-restricted": [JOIN_A],
@@ -114,7 +126,7 @@ def sentinel_cases() -> list[WireResource]:
 
 #: sentinel_cases(): name → diagnostics.
 SENTINEL_EXPECTED: dict[str, list[tuple[str, str]]] = {
-    **{f"unknown-{kind}": [ELB] for kind in SENTINELS}, "unknown-arns": [ELB_A], "secret-weak": [ELB],
+    **{f"unknown-{kind}": [ELB] for kind in SENTINELS}, "unknown-arns": [JOIN_A], "secret-weak": [ELB],
     "actions-unknown": [ELB], "redirect-unknown": [ELB], "cdn-unknown": [CF], "features-unknown": [SSLPOL],
     "run-ingress-unknown": [RUN], "proxy-unjoinable": [JOIN],
 }

@@ -66,15 +66,19 @@ def test_analyzer_info_over_grpc(stub):
     ("aws_mix", False, None), ("aws_mix", True, {"exemptions": h.EXEMPTIONS}),
     ("gcp_mix", True, None), ("gcp_mix", False, {"strict": True}),
     ("gcp_lb", False, None), ("gcp_lb", True, {"internet-facing-only": True}),
+    ("elbv2_joins", True, None), ("elbv2_joins", False, {"internet-facing-only": True}), ("gwlb", False, None),
 ])
 def test_programs_same_as_in_process(stub, program, preview, config):
     resources = list(h.recorded(program, preview))
     remote = _over_grpc(stub, resources, config)
     assert remote == h.in_process(resources, config)
-    if config is None:
-        expected = {"gcp_mix": h.GCP_EXPECTED, "gcp_lb": h.GCP_LB_EXPECTED}.get(
-            program, h.AWS_PREVIEW_EXPECTED if preview else h.AWS_EXPECTED)
-        assert h.by_name(remote, resources) == expected
+    expected = {("aws_mix", False, None): h.AWS_EXPECTED, ("aws_mix", True, None): h.AWS_PREVIEW_EXPECTED,
+                ("gcp_mix", True, None): h.GCP_EXPECTED, ("elbv2_joins", True, None): h.ELBV2_PREVIEW_EXPECTED,
+                ("elbv2_joins", False, "ifo"): h.ELBV2_IFO_EXPECTED, ("gwlb", False, None): {},
+                ("gcp_lb", False, None): h.GCP_LB_EXPECTED}
+    key = (program, preview, "ifo" if config and "internet-facing-only" in config else None if config is None else "x")
+    if key in expected:
+        assert h.by_name(remote, resources) == expected[key]
 
 
 def test_sentinels_same_as_in_process(stub):

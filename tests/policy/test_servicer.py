@@ -17,6 +17,8 @@ from tlsfence.policy.rules import policy_names
     ("aws_mix", False, h.AWS_EXPECTED), ("aws_mix", True, h.AWS_PREVIEW_EXPECTED),
     ("gcp_mix", False, h.GCP_EXPECTED), ("gcp_mix", True, h.GCP_EXPECTED),
     ("gcp_lb", False, h.GCP_LB_EXPECTED), ("gcp_lb", True, h.GCP_LB_EXPECTED),
+    ("elbv2_joins", False, h.ELBV2_EXPECTED), ("elbv2_joins", True, h.ELBV2_PREVIEW_EXPECTED),
+    ("gwlb", False, {}), ("gwlb", True, {}),
 ])
 def test_programs_give_exact_diagnostics(program, preview, expected):
     resources = h.recorded(program, preview)
@@ -138,3 +140,28 @@ def test_router_gives_the_whole_pack_answer():
         _, families = findings(resources, {n: settings for n in policy_names()})
         routed = Router(configure_request()).evaluate(resources, families)
         assert routed == h.in_process(resources)
+
+
+def test_internet_facing_only_reaches_listeners_through_the_stack_join():
+    resources = h.recorded("elbv2_joins")
+    got = h.in_process(resources, {"internet-facing-only": True})
+    assert h.by_name(got, resources) == h.ELBV2_IFO_EXPECTED
+    # without the join (the load balancer outside the stack) the internal listener is still reported
+    alone = [r for r in resources if r.name == "inner-forward"]
+    assert h.by_name(h.in_process(alone, {"internet-facing-only": True}), alone) == {"inner-forward": [h.JOIN]}
+
+
+def test_listener_rule_and_gateway_messages():
+    resources = h.recorded("elbv2_joins")
+    found = {d.urn.rsplit("::", 1)[1]: d.message for d in h.in_process(resources)}
+    assert found["api-plain"] == (
+        "listener rule (priority 10) of aws:lb/listenerRule:ListenerRule 'api-plain': listenerArn=HTTP listener "
+        "(via http-redirect) is nonconforming (serves plaintext HTTP: the rule forwards on HTTP listener "
+        "'http-redirect', whatever its default action says); use an HTTPS listener for the rule (keep the HTTP "
+        "listener redirect-only) instead")
+    assert "cannot determine protocol (not set, and its default depends on the load balancer named by " \
+           "loadBalancerArn (not in this stack))" in found["outside-absent"]
+    assert 'cannot determine protocol="HTTPS " (not one of HTTP, HTTPS' in found["odd-protocol"]
+    assert "offers 1 suite(s) outside the allowed set: ECDHE-RSA-AES256-GCM-SHA384" in found["one-cert"]
+    assert "offers 2 suite(s) outside the allowed set" in found["two-certs"]
+    assert "gw-listener" not in found

@@ -9,14 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType, ModuleType
 
-from tlsfence.analyzers import aws_apigateway, aws_classic_elb, aws_cloudfront, aws_elbv2, gcp_compute, gcp_serverless
+from tlsfence.analyzers import (
+    aws_apigateway,
+    aws_classic_elb,
+    aws_cloudfront,
+    aws_elbv2,
+    aws_elbv2_rules,
+    gcp_compute,
+    gcp_serverless,
+)
 from tlsfence.analyzers.base import Analyzer, Context
 from tlsfence.errors import CatalogError
 from tlsfence.exposure import Exposure
 from tlsfence.profiles import Profile
 from tlsfence.resources import Resource, Stack
 
-MODULES = (aws_elbv2, aws_classic_elb, aws_apigateway, aws_cloudfront, gcp_compute, gcp_serverless)
+MODULES = (aws_elbv2, aws_elbv2_rules, aws_classic_elb, aws_apigateway, aws_cloudfront, gcp_compute, gcp_serverless)
 
 
 def _build(modules: Iterable[ModuleType]) -> Mapping[str, Analyzer]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tlsfence.analyzers.base import Context, decide_named, exposure, flag, setting_of
+from tlsfence.analyzers.base import Context, decide_named, exposure, flag, flag_problem, setting_of
 from tlsfence.catalog import platform
 from tlsfence.exposure import Exposure, Origin, Setting
 from tlsfence.resources import Resource, is_unknown
@@ -53,11 +53,12 @@ def analyze_rest_domain(res: Resource, ctx: Context) -> list[Exposure]:
 
 
 def _execute_api(res: Resource, ctx: Context, platform_key: str, family_default: str) -> list[Exposure]:
-    disabled = flag(res.get("disableExecuteApiEndpoint", default=False))
+    raw = res.get("disableExecuteApiEndpoint", default=False)
+    disabled = flag(raw)
     prop = "disableExecuteApiEndpoint"
     if disabled is None:
         return [exposure(res, "execute-api endpoint", "apigateway", Setting(prop, None, Origin.UNKNOWN),
-                         unverifiable(f"{prop} (unknown until deployed)"), ctx, tightest=DISABLE_HINT)]
+                         unverifiable(flag_problem(prop, raw)), ctx, tightest=DISABLE_HINT)]
     if disabled:
         return [exposure(res, "execute-api endpoint (disabled)", "apigateway", Setting(prop, "true", Origin.EXPLICIT),
                          fixed(Verdict.CONFORMING, "the default execute-api endpoint is disabled"), ctx, tightest="")]
@@ -77,7 +78,7 @@ def analyze_rest_api(res: Resource, ctx: Context) -> list[Exposure]:
     policy = res.get("securityPolicy")
     if isinstance(policy, str) and policy:
         setting = Setting("securityPolicy", policy, Origin.EXPLICIT)
-        if flag(res.get("disableExecuteApiEndpoint", default=False)):
+        if flag(res.get("disableExecuteApiEndpoint", default=False)) is not False:  # disabled, or not understood
             return _execute_api(res, ctx, EXECUTE_API, "TLS_1_0")
         return [exposure(res, "execute-api endpoint", "apigateway", setting, decide_named(REGIONAL, setting, ctx),
                          ctx, tightest=DISABLE_HINT)]

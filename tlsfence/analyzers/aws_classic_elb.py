@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tlsfence.analyzers.aws_elbv2 import certificate_value_key_types
-from tlsfence.analyzers.base import Context, exposure
+from tlsfence.analyzers.base import Context, choice, choice_problem, exposure, flag
 from tlsfence.catalog import platform
 from tlsfence.catalog_models import CLASSIC, classic_policy_decision
 from tlsfence.exposure import Exposure, Origin, Setting
@@ -24,6 +24,8 @@ LB = "aws:elb/loadBalancer:LoadBalancer"
 SSL_NEG = "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy"
 LB_POLICY = "aws:elb/loadBalancerPolicy:LoadBalancerPolicy"
 LISTENER_POLICY = "aws:elb/listenerPolicy:ListenerPolicy"
+#: Listener protocols; the Terraform-bridged provider accepts them in any case (validateListenerProtocol).
+CLASSIC_PROTOCOLS = ("HTTP", "HTTPS", "TCP", "SSL")
 STRICT_HINT = ("a custom SSLNegotiationPolicyType policy: Protocol-TLSv1.2 only and exactly the allowed ECDHE "
                "AES128 suites (tlsfence.components.aws.StrictClassicLoadBalancer)")
 
@@ -124,8 +126,8 @@ def _severity(decision: Decision) -> int:
 def analyze_load_balancer(res: Resource, ctx: Context) -> list[Exposure]:
     """One exposure per listener of a classic load balancer."""
     listeners = res.get("listeners", default=[])
-    internal = res.get("internal")
-    facing = None if is_unknown(internal) else not bool(internal)
+    internal = flag(res.get("internal", default=False))
+    facing = None if internal is None else not internal
     if contains_unknown(listeners):
         return [exposure(res, "listeners", "classic-elb", Setting("listeners", None, Origin.UNKNOWN),
                          unverifiable("listeners (unknown until deployed)"), ctx, tightest=STRICT_HINT,
@@ -133,10 +135,15 @@ def analyze_load_balancer(res: Resource, ctx: Context) -> list[Exposure]:
     out: list[Exposure] = []
     for listener in listeners:
         listener = listener if isinstance(listener, Mapping) else {}
-        proto = str(listener.get("lbProtocol", "")).upper()
+        raw = listener.get("lbProtocol")
+        proto = choice(raw, CLASSIC_PROTOCOLS, fold_case=True)
         port = int(float(listener.get("lbPort", 0)))
         what = f"{proto} listener :{port}"
-        if proto in ("HTTPS", "SSL"):
+        if proto is None:
+            out.append(exposure(res, f"listener :{port}", "classic-elb", Setting("lbProtocol", None, Origin.UNKNOWN),
+                                unverifiable(choice_problem("listeners[].lbProtocol", raw, CLASSIC_PROTOCOLS)), ctx,
+                                tightest=STRICT_HINT, internet_facing=facing))
+        elif proto in ("HTTPS", "SSL"):
             key_types = certificate_value_key_types(listener.get("sslCertificateId"), ctx)
             setting, decision, join = _listener_decision(res, port, ctx, key_types)
             out.append(exposure(res, what, "classic-elb", setting, decision, ctx, tightest=STRICT_HINT,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,9 +61,56 @@ def exposure(res: Resource, what: str, family: str, setting: Setting, decision: 
 
 
 def flag(value: Any) -> bool | None:
-    """A boolean property as True/False, or None when unknown (strings "true"/"false" accepted)."""
+    """A boolean property as True/False; None when it is unknown or not a boolean.
+
+    Only real booleans and the strings ``"true"``/``"false"`` (any case, as the Terraform-bridged providers
+    accept them) are understood. A list (``[false]``), a number, ``"yes"`` or a padded string is *not* a
+    boolean: callers must treat None as "not understood" and fail closed, naming it with :func:`flag_problem`.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def shown(value: Any) -> str:
+    """A property value as a message shows it: strings quoted (a trailing space stays visible), others as JSON."""
     if is_unknown(value):
+        return "<unknown>"
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def flag_problem(prop: str, value: Any) -> str:
+    """Why a boolean property could not be read, for :func:`~tlsfence.verdicts.unverifiable`."""
+    if is_unknown(value):
+        return f"{prop} (unknown until deployed)"
+    return f"{prop}={shown(value)} (not a boolean)"
+
+
+def choice(value: Any, allowed: Iterable[str], *, fold_case: bool = False) -> str | None:
+    """The canonical spelling of an enum-like value, or None when it is not one of ``allowed``.
+
+    Matching is exact unless ``fold_case`` (only where the provider itself folds case, e.g. the
+    Terraform-bridged ELBv2 listener protocol). Whitespace is never stripped: ``"HTTPS "`` is not HTTPS.
+    """
+    if not isinstance(value, str):
         return None
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return bool(value)
+    options = tuple(allowed)
+    if value in options:
+        return value
+    if fold_case:
+        for option in options:
+            if option.casefold() == value.casefold():
+                return option
+    return None
+
+
+def choice_problem(prop: str, value: Any, allowed: Iterable[str]) -> str:
+    """Why an enum-like property was not understood (unknown, or not one of ``allowed``)."""
+    if is_unknown(value):
+        return f"{prop} (unknown until deployed)"
+    return f"{prop}={shown(value)} (not one of {', '.join(allowed)})"

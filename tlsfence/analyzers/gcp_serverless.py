@@ -11,7 +11,7 @@ https://cloud.google.com/api-gateway/docs/gateway-load-balancing
 
 from __future__ import annotations
 
-from tlsfence.analyzers.base import Context, exposure, flag
+from tlsfence.analyzers.base import Context, exposure, flag, flag_problem
 from tlsfence.exposure import Exposure, Origin, Setting
 from tlsfence.resources import Resource, is_unknown
 from tlsfence.verdicts import Verdict, fixed, unverifiable
@@ -27,8 +27,8 @@ MANAGED = "Google-managed TLS on the default URL, which no setting can lock to t
 def analyze_cloud_run_v2(res: Resource, ctx: Context) -> list[Exposure]:
     """A Cloud Run (v2) service's ``*.run.app`` URL."""
     ingress = res.get("ingress", default="INGRESS_TRAFFIC_ALL")
-    disabled = flag(res.get("defaultUriDisabled", default=False))
-    return [_run_app(res, ctx, ingress, disabled)]
+    raw = res.get("defaultUriDisabled", default=False)
+    return [_run_app(res, ctx, ingress, flag(raw), raw)]
 
 
 def analyze_cloud_run_v1(res: Resource, ctx: Context) -> list[Exposure]:
@@ -37,15 +37,16 @@ def analyze_cloud_run_v1(res: Resource, ctx: Context) -> list[Exposure]:
     if is_unknown(notes):
         return [_run_app(res, ctx, notes, None)]
     ingress = notes.get("run.googleapis.com/ingress", "all")
-    disabled = flag(notes.get("run.googleapis.com/default-url-disabled", "false"))
-    return [_run_app(res, ctx, ingress, disabled)]
+    raw = notes.get("run.googleapis.com/default-url-disabled", "false")
+    return [_run_app(res, ctx, ingress, flag(raw), raw)]
 
 
-def _run_app(res: Resource, ctx: Context, ingress: object, disabled: bool | None) -> Exposure:
+def _run_app(res: Resource, ctx: Context, ingress: object, disabled: bool | None, raw: object = None) -> Exposure:
     if is_unknown(ingress) or disabled is None:
         prop = "ingress" if is_unknown(ingress) else "defaultUriDisabled"
+        why = f"{prop} (unknown until deployed)" if is_unknown(ingress) else flag_problem(prop, raw)
         return exposure(res, "run.app default URL", "serverless", Setting(prop, None, Origin.UNKNOWN),
-                        unverifiable(f"{prop} (unknown until deployed)"), ctx, tightest=HINT)
+                        unverifiable(why), ctx, tightest=HINT)
     setting = Setting("ingress/defaultUriDisabled", f"{ingress}/{str(disabled).lower()}", Origin.EXPLICIT)
     if ingress in CLOSED_INGRESS and disabled:
         return exposure(res, "run.app default URL (disabled)", "serverless", setting,

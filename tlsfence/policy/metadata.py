@@ -39,6 +39,13 @@ FAMILIES: tuple[RuleInfo, ...] = (
         "means ELBSecurityPolicy-2016-08. Give HTTP listeners a single redirect action to HTTPS.",
         "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html"),
     RuleInfo(
+        "tlsfence-elbv2-listener-rule", "elbv2-listener-rule", "ALB listener rule protocol",
+        "ELBv2 listener rules that forward, return a fixed response or authenticate must sit on an HTTPS listener; "
+        "on an HTTP listener they serve plaintext whatever the listener's default action says",
+        "Attach forwarding rules to the HTTPS listener (listenerArn of the HTTPS listener) and keep the HTTP "
+        "listener redirect-only; a rule whose listener is not in the stack cannot be checked.",
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html"),
+    RuleInfo(
         "tlsfence-classic-elb", "classic-elb", "Classic ELB listener TLS",
         "Classic ELB HTTPS/SSL listeners must negotiate only what the TLS profile allows; plaintext HTTP listeners "
         "are not allowed",
@@ -93,7 +100,8 @@ FAMILIES: tuple[RuleInfo, ...] = (
 STACK = RuleInfo(
     "tlsfence-stack-join", "stack", "TLS settings decided across resources",
     "Exposures whose TLS is set on another resource (a GCP proxy's SSL policy or URL map, a classic ELB "
-    "listener's attached policies) must meet the TLS profile; an unresolvable join fails closed",
+    "listener's attached policies, an ELBv2 listener's load balancer and certificates, a listener rule's "
+    "listener) must meet the TLS profile; an unresolvable join fails closed",
     "Reference the SSL policy, URL map or classic ELB policy resource from the same stack (e.g. "
     "sslPolicy=policy.self_link) so the join resolves, and make that resource conform.",
     "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/")

@@ -5,8 +5,9 @@ config (``strict``) is read. So every exposure family has two resource policies:
 (MANDATORY) reports the exposures whose level is mandatory, ``tlsfence-<family>-advisory`` (ADVISORY) those
 whose level is advisory (excess unless strict, not-terminated, exempted). Each exposure is reported once, by
 exactly one of the two. The same pair exists for the stack policy, which decides what a single resource
-cannot (``Exposure.needs_join``): a GCP proxy's SSL policy or URL map, a classic ELB listener's attached
-policies, joined through property dependencies and failing closed when the join does not resolve.
+cannot (``Exposure.needs_join``, see :func:`deferred`): a GCP proxy's SSL policy or URL map, a classic ELB
+listener's attached policies, an ELBv2 listener's load balancer and certificates, a listener rule's listener,
+joined through property dependencies and failing closed when the join does not resolve.
 
 Which family a resource belongs to is whatever its analyzer says (``Exposure.family``): there is no token
 table here. This module builds policy *objects* only; ``policies/__main__.py`` constructs the pack.
@@ -108,12 +109,26 @@ def analyze_alone(resource: Resource, profile: Profile) -> tuple[Exposure, ...]:
     return _analyze_alone(resource.type, resource.name, resource.urn, key, resource.parent, profile)
 
 
+def deferred(exposure: Exposure, settings: Settings) -> bool:
+    """Whether a resource policy leaves ``exposure`` to the stack policy.
+
+    Always when only a join can decide it (``needs_join``); and, under ``internet-facing-only``, when it would
+    be reported but only a join can tell whether it is internal (an ELBv2 listener's load balancer). Both
+    sides use this one predicate, so each exposure is reported exactly once when the resource and stack
+    policies share their settings (the shorthand config gives every policy the same object).
+    """
+    if exposure.needs_join:
+        return True
+    return (settings.internet_facing_only and exposure.joins_facing and exposure.internet_facing is None
+            and exposure.level(strict=settings.strict) != NONE)
+
+
 def resource_findings(resource: Resource, settings: Settings, family: str | None = None) -> list[Finding]:
     """What a resource policy decides alone (exposures that need a join are left to the stack policy)."""
     if not handles(resource.type):
         return []
     return [finding(e, settings) for e in analyze_alone(resource, settings.profile)
-            if not e.needs_join and (family is None or e.family == family)]
+            if not deferred(e, settings) and (family is None or e.family == family)]
 
 
 def stack_findings(stack: Stack, settings: Settings) -> list[Finding]:
@@ -123,13 +138,13 @@ def stack_findings(stack: Stack, settings: Settings) -> list[Finding]:
         if not handles(res.type):
             continue
         alone = analyze_alone(res, settings.profile)
-        if not any(e.needs_join for e in alone):
+        if not any(deferred(e, settings) for e in alone):
             continue
         joined = analyze(res, settings.profile, stack)
         if len(joined) == len(alone):
-            picked = [j for j, a in zip(joined, alone, strict=True) if a.needs_join]
+            picked = [j for j, a in zip(joined, alone, strict=True) if deferred(a, settings)]
         else:
-            texts = {a.exposure for a in alone if a.needs_join}
+            texts = {a.exposure for a in alone if deferred(a, settings)}
             picked = [j for j in joined if j.exposure in texts]
         out.extend(finding(e, settings) for e in picked)
     return out
