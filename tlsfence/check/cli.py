@@ -82,21 +82,26 @@ def _load(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], str, str
     return res, src, where, str(project.main)
 
 
+def policy_settings(request: Any) -> dict[str, Any]:
+    """Each policy's settings from the pack's ConfigureRequest (``verify --from-state`` judges with them too)."""
+    from google.protobuf import json_format
+
+    from tlsfence.policy.config import DEFAULTS, settings_from
+
+    return {name: settings_from({**DEFAULTS, **json_format.MessageToDict(cfg.properties)})
+            for name, cfg in request.policyConfig.items()}
+
+
 def judge(resources: list[Any], request: Any, where: str) -> dict[str, Any]:
     """The pack's verdict on recorded resources: exposures, diagnostics through the servicer, and the summary.
 
     ``request`` is the pack's ConfigureRequest. This is everything ``check`` adds to running the program; the
     benchmark times it against the program run.
     """
-    from google.protobuf import json_format
-
     from tlsfence.check import report
-    from tlsfence.policy.config import DEFAULTS, Settings, settings_from
     from tlsfence.policy.engine import Router
 
-    per_policy: dict[str, Settings] = {
-        name: settings_from({**DEFAULTS, **json_format.MessageToDict(cfg.properties)})
-        for name, cfg in request.policyConfig.items()}
+    per_policy = policy_settings(request)
     # The program's objects (the SDK's outputs, futures, registrations) live until the command ends; freezing
     # them keeps the cyclic collector from re-scanning that heap while the pack runs (about a third of the
     # pack's time on a 2,000-resource program, benchmarks/bench_check.py).

@@ -12,7 +12,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TextIO
+from typing import Any, TextIO
 
 from tlsfence import readers
 from tlsfence.cli.options import add_judging_options
@@ -31,6 +31,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--targets-file", help="file with one target per line (# comments allowed)")
     p.add_argument("--sni", help="server name to send and check (default: the target's host name)")
     p.add_argument("--ip", help="connect to this address instead of resolving the host")
+    p.add_argument("--resolve", action="append", default=[], metavar="HOST:IP",
+                   help="connect to IP for HOST instead of resolving it (repeatable; like a hosts file entry)")
+    p.add_argument("--connect-to", action="append", default=[], metavar="HOST:PORT:IP:PORT",
+                   help="connect to IP:PORT for HOST:PORT of the stack (repeatable; as curl's --connect-to)")
+    p.add_argument("--no-dns", action="store_true",
+                   help="with --from-state & co: never resolve names; endpoints without --resolve/--connect-to or an "
+                        "address in the stack are reported unverifiable")
+    stack = p.add_mutually_exclusive_group()
+    stack.add_argument("--from-state", metavar="FILE",
+                       help="verify every endpoint a `pulumi stack export` file exposes, next to its setting's verdict")
+    stack.add_argument("--from-preview", metavar="FILE", help="the same from `pulumi preview --json` output")
+    p.add_argument("--stack-outputs", metavar="FILE",
+                   help="also verify the hostnames and https:// URLs in `pulumi stack output --json` output")
     add_judging_options(p)
     p.add_argument("--timeout", type=float, default=5.0, help="seconds per connection (default 5)")
     p.add_argument("--concurrency", type=int, default=32, help="simultaneous connections per target (default 32)")
@@ -43,10 +56,46 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Entry point used by ``tlsfence.cli.main``."""
+    if args.from_state or args.from_preview or args.stack_outputs:
+        return _run_stack(args)
     return run_verify(args.targets, targets_file=args.targets_file, sni=args.sni, ip=args.ip, profile=args.profile,
                       strict=args.strict, allow_tls13_only=args.allow_tls13_only, timeout=args.timeout,
                       fmt=args.format, concurrency=args.concurrency, cafile=args.ca_file,
-                      split_ways=args.split_ways, revocation=not args.no_revocation)
+                      split_ways=args.split_ways, revocation=not args.no_revocation, resolve=args.resolve)
+
+
+def _run_stack(args: argparse.Namespace) -> int:
+    """``--from-state``/``--from-preview``/``--stack-outputs``: every endpoint the stack exposes."""
+    from tlsfence.probe import stack
+    from tlsfence.probe.verify import VerifyOptions
+
+    if args.targets or args.targets_file or args.ip or args.sni:
+        raise InputError("--from-state/--from-preview/--stack-outputs take their targets from the stack: drop "
+                         "TARGET, --targets-file, --ip and --sni (use --resolve HOST:IP to redirect a name)")
+    options = _options(args.profile, args.allow_tls13_only, args.timeout, args.concurrency, args.ca_file,
+                       args.split_ways, not args.no_revocation)
+    overrides = {k: v for k, v in (("profile", args.profile), ("strict", args.strict or None),
+                                   ("allow-tls13-only", args.allow_tls13_only or None)) if v is not None}
+    return stack.run(state=args.from_state, preview=args.from_preview, outputs=args.stack_outputs,
+                     resolve=args.resolve, connect_to=args.connect_to, options=VerifyOptions(**options),
+                     overrides=overrides, fmt=args.format, strict=args.strict,
+                     dns=not args.no_dns)
+
+
+def _options(profile: str | None, allow_tls13_only: bool, timeout: float, concurrency: int, cafile: str | None,
+             split_ways: int, revocation: bool) -> dict[str, Any]:
+    """Validated :class:`~tlsfence.probe.verify.VerifyOptions` fields (bad values are input errors)."""
+    if not 0 < timeout <= 300:
+        raise InputError(f"--timeout must be between 0 and 300 seconds, not {timeout:g}")
+    if not 0 < concurrency <= 256:
+        raise InputError(f"--concurrency must be between 1 and 256, not {concurrency}")
+    if cafile:
+        from tlsfence.probe.certificate import file_store
+
+        file_store(cafile)  # an unreadable or empty --ca-file is a usage error before any probing
+    return {"profile": load_profile(profile).with_options(allow_tls13_only=allow_tls13_only or None),
+            "timeout": timeout, "concurrency": concurrency, "cafile": cafile, "split_ways": max(1, split_ways),
+            "revocation": revocation}
 
 
 def parse_target(text: str) -> tuple[str, int]:
@@ -91,8 +140,8 @@ def _read_targets(path: str) -> list[str]:
 def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
                ip: str | None = None, profile: str | None = None, strict: bool = False,
                allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 32,
-               cafile: str | None = None, split_ways: int = 12, revocation: bool = True, out: TextIO | None = None,
-               err: TextIO | None = None) -> int:
+               cafile: str | None = None, split_ways: int = 12, revocation: bool = True,
+               resolve: Sequence[str] = (), out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""
     # Imported here so that building the CLI parser does not load cryptography for other commands.
     from tlsfence.probe.output import render
@@ -104,20 +153,15 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
     names = list(targets) + (_read_targets(targets_file) if targets_file else [])
     if not names:
         raise InputError("no target given: pass HOST[:PORT] or --targets-file FILE")
-    if not 0 < timeout <= 300:
-        raise InputError(f"--timeout must be between 0 and 300 seconds, not {timeout:g}")
-    if not 0 < concurrency <= 256:
-        raise InputError(f"--concurrency must be between 1 and 256, not {concurrency}")
-    options = VerifyOptions(load_profile(profile).with_options(allow_tls13_only=allow_tls13_only or None),
-                            timeout, concurrency, cafile, max(1, split_ways), revocation)
-    if cafile:
-        from tlsfence.probe.certificate import file_store
+    options = VerifyOptions(**_options(profile, allow_tls13_only, timeout, concurrency, cafile, split_ways,
+                                       revocation))
+    from tlsfence.probe.stack import parse_resolve
 
-        file_store(cafile)  # an unreadable or empty --ca-file is a usage error before any probing
+    hosts = parse_resolve(resolve)
     jobs = []
     for name in names:
         host, port = parse_target(name)
-        address = _resolve(host, ip)
+        address = hosts.get(host.rstrip(".").lower()) or _resolve(host, ip)
         server_name = sni or (None if _is_ip(host) else host)
         jobs.append((name, address, port, server_name))
     progress = err.isatty()

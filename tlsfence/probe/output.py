@@ -21,6 +21,8 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
      "warning"),
     ("TLSF-VERIFY-004", "EndpointCertificateWarning",
      "Certificate is self-signed or not Mozilla-trusted, or its revocation status is unknown", "note"),
+    ("TLSF-VERIFY-005", "ConfigurationWireDrift",
+     "The stack's setting and what the live endpoint offers disagree (verify --from-state)", "error"),
 )
 _RULE_FOR = {"nonconforming": 0, "unverifiable": 1, "conforming-with-excess": 2}
 
@@ -71,7 +73,7 @@ def text(result: TargetResult) -> str:
     return "\n".join(lines)
 
 
-def _location(result: TargetResult) -> dict[str, Any]:
+def location(result: TargetResult) -> dict[str, Any]:
     host = result.sni or result.ip
     host = f"[{host}]" if ":" in host else host
     return {"physicalLocation": {"artifactLocation": {"uri": f"https://{host}:{result.port}/"}},
@@ -89,12 +91,12 @@ def sarif(results: Sequence[TargetResult], *, strict: bool = False) -> dict[str,
                 level = "error"
             message = f"{r.target}: {r.verdict}: " + "; ".join(r.reasons + r.errors)
             out.append({"ruleId": RULES[index][0], "ruleIndex": index, "level": level,
-                        "message": {"text": message}, "locations": [_location(r)],
+                        "message": {"text": message}, "locations": [location(r)],
                         "properties": {"verdict": r.verdict, "excess": list(r.excess),
                                        "protocols": list(r.protocols)}})
         for warning in r.warnings:
             out.append({"ruleId": RULES[3][0], "ruleIndex": 3, "level": "note",
-                        "message": {"text": f"{r.target}: {warning}"}, "locations": [_location(r)]})
+                        "message": {"text": f"{r.target}: {warning}"}, "locations": [location(r)]})
     rules = [{"id": rid, "name": name, "shortDescription": {"text": desc},
               "defaultConfiguration": {"level": level},
               "helpUri": "https://github.com/tlsfence/tlsfence/blob/main/docs/verify.md"}

@@ -116,6 +116,15 @@ def _revocation(judged: certificate.Judged, timeout: float) -> tuple[str, str]:
     return answer.status, answer.detail
 
 
+def offer_decision(versions: tuple[VersionResult, ...], profile: Profile) -> Decision:
+    """The core's verdict on the protocols and suites alone (what a configuration decides; no certificate)."""
+    accepted = [v for v in versions if v.status == "accepted"]
+    legacy = [suite_names(v.protocol, c)["openssl"] for v in accepted if v.protocol not in ("SSLv2", "TLSv1.3")
+              for c in v.accepted]
+    tls13 = [suite_names(v.protocol, c)["iana"] for v in accepted if v.protocol == "TLSv1.3" for c in v.accepted]
+    return judge(TlsOffer.of([v.protocol for v in accepted if v.protocol != "SSLv2"], legacy, tls13), profile)
+
+
 def decide(versions: tuple[VersionResult, ...], certs: tuple[CertificateInfo, ...], cert_errors: list[str],
            profile: Profile, name: str) -> tuple[Decision, tuple[str, ...], tuple[str, ...]]:
     """The verdict for what was observed; returns (decision, warnings, errors)."""
@@ -123,11 +132,7 @@ def decide(versions: tuple[VersionResult, ...], certs: tuple[CertificateInfo, ..
     accepted = [v for v in versions if v.status == "accepted"]
     unknown_codes = [f"0x{c:04X}" for v in accepted if v.protocol != "SSLv2" for c in v.accepted
                      if c not in registry().by_code]
-    legacy = [suite_names(v.protocol, c)["openssl"] for v in accepted if v.protocol not in ("SSLv2", "TLSv1.3")
-              for c in v.accepted]
-    tls13 = [suite_names(v.protocol, c)["iana"] for v in accepted if v.protocol == "TLSv1.3" for c in v.accepted]
-    offer = TlsOffer.of([v.protocol for v in accepted if v.protocol != "SSLv2"], legacy, tls13)
-    decision = judge(offer, profile)
+    decision = offer_decision(versions, profile)
     if errors or unknown_codes:
         what = [f"whether {v.protocol} is accepted ({v.error})" for v in versions if v.status == "unknown"]
         if len({v.error for v in versions}) == 1 and all(v.status == "unknown" for v in versions):
