@@ -1,8 +1,13 @@
-"""Build tlsfence/catalogs/{aws_*,gcp_*}.json from the researched reference catalogs in ../shared/reference.
+"""Build the provider catalogs tlsfence/catalogs/{aws_*,gcp_*}.json from catalogs-src/ (files in this repository only).
 
-Run once when the reference changes: ``python scripts/import_reference_catalogs.py``. The output is what the
-package loads; review its diff like code. Only facts are copied (protocols, suites, sources, uncertainty);
-the reference's own conformance classes are not: tlsfence computes verdicts itself.
+Inputs (see catalogs-src/README.md for where they came from): the researched reference catalogs
+``catalogs-src/aws_tls_catalog.json`` and ``gcp_tls_catalog.json``, and ``catalogs-src/overrides.json``
+(entries re-checked or added since, each with its source). Run ``python scripts/import_reference_catalogs.py``
+after changing an input; ``--check`` only compares and exits 1 when a shipped catalog differs (a test does the
+same). The output is what the package loads; review its diff like code. Only facts are copied (protocols,
+suites, sources, uncertainty); the reference's own conformance classes are not: tlsfence computes verdicts
+itself. Other files under tlsfence/catalogs/ (profiles, cipher suites, hand-written catalogs) are their own
+source and are not touched.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REF = ROOT.parent / "shared" / "reference"
+SRC = ROOT / "catalogs-src"
 OUT = ROOT / "tlsfence" / "catalogs"
 CHECKED = "2026-11-23"
+#: the catalog files this script writes (everything else under tlsfence/catalogs/ is hand-maintained).
+BUILT = ("aws_elbv2.json", "aws_classic_elb.json", "aws_apigateway.json", "aws_cloudfront.json",
+         "gcp_ssl_policy.json")
 
 
 def _source_urls(ids: list[str], sources: dict) -> list[str]:
@@ -51,26 +59,30 @@ def _entry(raw: dict, sources: dict) -> dict:
     return out
 
 
+def _read(name: str) -> dict:
+    return json.loads((SRC / name).read_text(encoding="utf-8"))
+
+
 def _apply_overrides(doc: dict) -> dict:
-    """Apply scripts/catalog_overrides.json: entries re-checked after the reference was written."""
-    overrides = json.loads((ROOT / "scripts" / "catalog_overrides.json").read_text())
+    """Apply catalogs-src/overrides.json: entries re-checked or added after the reference was written."""
+    overrides = _read("overrides.json")
     for key, plat in doc["platforms"].items():
         for name, fix in overrides.get(key, {}).items():
             plat["entries"][name] = {**plat["entries"].get(name, {}), **fix}
     return doc
 
 
-def _write(name: str, doc: dict) -> None:
-    doc = _apply_overrides(doc)
-    (OUT / name).write_text(json.dumps(doc, indent=1) + "\n")
-    print(f"wrote {name}", file=sys.stderr)
+def _render(doc: dict) -> str:
+    return json.dumps(_apply_overrides(doc), indent=1) + "\n"
 
 
-def build_aws() -> None:
-    ref = json.loads((REF / "aws_tls_catalog.json").read_text())
+def build_aws() -> dict[str, str]:
+    """The AWS catalog files' text, by file name."""
+    ref = _read("aws_tls_catalog.json")
     src = ref["sources"]
-    meta = {"version": 1, "checked": CHECKED, "reference": "shared/reference/aws_tls_catalog.json"}
-    _write("aws_elbv2.json", {**meta, "platforms": {"aws-elbv2": {
+    meta = {"version": 1, "checked": CHECKED, "reference": "catalogs-src/aws_tls_catalog.json"}
+    out: dict[str, str] = {}
+    out["aws_elbv2.json"] = _render({**meta, "platforms": {"aws-elbv2": {
         "title": "ELBv2 (ALB HTTPS / NLB TLS listener) security policies",
         "default": ref["elbv2_default"]["api_cli_cloudformation_cdk_terraform_pulumi"],
         "default_note": "API, CloudFormation and Pulumi default when sslPolicy is absent (the console default differs)",
@@ -79,7 +91,7 @@ def build_aws() -> None:
     }}})
     clb = ref["classic_elb"]
     custom = clb["custom_policies"]
-    _write("aws_classic_elb.json", {**meta, "platforms": {"aws-classic-elb": {
+    out["aws_classic_elb.json"] = _render({**meta, "platforms": {"aws-classic-elb": {
         "title": "Classic ELB HTTPS/SSL listener security policies",
         "default": clb["default"]["policy"],
         "default_note": clb["default"]["text"],
@@ -99,7 +111,7 @@ def build_aws() -> None:
         },
     }}})
     apigw = ref["apigateway"]
-    _write("aws_apigateway.json", {**meta, "platforms": {
+    out["aws_apigateway.json"] = _render({**meta, "platforms": {
         "aws-apigateway-regional": {
             "title": "API Gateway REST: regional and private custom domains (and API-level policies)",
             "default": "TLS_1_2",
@@ -132,7 +144,7 @@ def build_aws() -> None:
         },
     }})
     cf = ref["cloudfront"]
-    _write("aws_cloudfront.json", {**meta, "platforms": {"aws-cloudfront": {
+    out["aws_cloudfront.json"] = _render({**meta, "platforms": {"aws-cloudfront": {
         "title": "CloudFront viewer security policies (minimumProtocolVersion)",
         "default": "TLSv1",
         "default_note": cf["terraform_pulumi_default_minimum_protocol_version"],
@@ -141,10 +153,12 @@ def build_aws() -> None:
         "default_certificate_note": cf["default_certificate"]["rule"],
         "entries": {k: _entry(v, src) for k, v in cf["policies"].items()},
     }}})
+    return out
 
 
-def build_gcp() -> None:
-    ref = json.loads((REF / "gcp_tls_catalog.json").read_text())
+def build_gcp() -> dict[str, str]:
+    """The Google Cloud catalog file's text, by file name."""
+    ref = _read("gcp_tls_catalog.json")
     srcs = {s["id"]: s for s in ref["sources"]}
     f2o = ref["feature_to_openssl"]
     profiles = {}
@@ -164,8 +178,8 @@ def build_gcp() -> None:
         }
     for p in profiles.values():
         p["uncertain_at"] = sorted(set(p["uncertain_at"]))
-    _write("gcp_ssl_policy.json", {
-        "version": 1, "checked": CHECKED, "reference": "shared/reference/gcp_tls_catalog.json",
+    return {"gcp_ssl_policy.json": _render({
+        "version": 1, "checked": CHECKED, "reference": "catalogs-src/gcp_tls_catalog.json",
         "platforms": {"gcp-ssl-policy": {
             "title": "Google Cloud SSL policies (target HTTPS/SSL proxies, global and regional)",
             "model": "gcp-ssl-policy",
@@ -184,9 +198,35 @@ def build_gcp() -> None:
             + ["https://github.com/GoogleCloudPlatform/k8s-config-connector/blob/cdb85ecf1708/"
                "pkg/test/resourcefixture/testdata/basic/compute/v1beta1/computesslpolicy/_http.log"],
         }},
-    })
+    })}
+
+
+def build() -> dict[str, str]:
+    """Every built catalog file's text, by file name (nothing is written)."""
+    out = {**build_aws(), **build_gcp()}
+    if sorted(out) != sorted(BUILT):
+        raise RuntimeError(f"built {sorted(out)}, expected {sorted(BUILT)}")
+    return out
+
+
+def stale(built: dict[str, str], out_dir: Path = OUT) -> list[str]:
+    """Names of the shipped catalog files that differ from ``built``."""
+    return [name for name, text in built.items()
+            if not (out_dir / name).is_file() or (out_dir / name).read_text(encoding="utf-8") != text]
+
+
+def main(argv: list[str]) -> int:
+    built = build()
+    if argv[:1] == ["--check"]:
+        differ = stale(built)
+        for name in differ:
+            print(f"{OUT / name} differs from what catalogs-src/ builds", file=sys.stderr)
+        return 1 if differ else 0
+    for name, text in built.items():
+        (OUT / name).write_text(text, encoding="utf-8")
+        print(f"wrote {name}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    build_aws()
-    build_gcp()
+    sys.exit(main(sys.argv[1:]))
