@@ -25,7 +25,7 @@ def test_rebuild_reproduces_the_shipped_catalogs_byte_for_byte():
     built = _module().build()
     assert sorted(built) == sorted(_module().BUILT)
     for name, text in built.items():
-        assert (CATALOGS / name).read_text(encoding="utf-8") == text, f"{name}: run scripts/import_reference_catalogs.py"
+        assert (CATALOGS / name).read_text(encoding="utf-8") == text, f"{name}: rerun the import script"
         assert json.loads(text)["reference"].startswith("catalogs-src/"), name
 
 
