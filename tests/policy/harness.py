@@ -66,6 +66,20 @@ GCP_EXPECTED: dict[str, list[tuple[str, str]]] = {
     "proxy-none": [GCP_PROXY], "proxy-foreign": [JOIN], "http-plain": [JOIN], "proxy-restricted": [JOIN_A],
     "ssl-proxy": [JOIN],
 }
+K8S_ING, K8S_ING_A = ("tlsfence-k8s-ingress", M), ("tlsfence-k8s-ingress-advisory", A)
+K8S_SVC, K8S_SVC_A = ("tlsfence-k8s-service", M), ("tlsfence-k8s-service-advisory", A)
+K8S_GW, K8S_OPAQUE_A = ("tlsfence-k8s-gateway", M), ("tlsfence-k8s-opaque-advisory", A)
+#: k8s_mix, default config. Ingresses naming an IngressClass or a FrontendConfig, IngressGroup members, Gateways and
+#: Charts are decided with their joins, by the stack policy.
+K8S_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "alb-strict": [K8S_ING_A], "alb-absent": [JOIN], "alb-weak": [K8S_ING], "alb-plain": [K8S_ING],
+    "alb-made-up": [K8S_ING], "alb-bad-ports": [K8S_ING], "grp-strong": [JOIN], "grp-weak": [JOIN],
+    "ok-https": [JOIN_A], "ok-http": [JOIN_A], "alb-params": [JOIN_A], "nginx-ing": [K8S_ING], "no-class": [JOIN],
+    "svc-nlb": [K8S_SVC_A, K8S_SVC_A], "svc-nlb-default": [K8S_SVC, K8S_SVC_A], "svc-classic": [K8S_SVC, K8S_SVC],
+    "svc-plain": [K8S_SVC_A, K8S_SVC_A], "gke-default": [K8S_ING, K8S_ING], "gke-foreign": [JOIN],
+    "gke-internal": [K8S_ING], "gw-default": [JOIN], "gw-istio": [K8S_GW], "ingress-nginx": [K8S_OPAQUE_A],
+    "podinfo": [JOIN_A],
+}
 EXEMPTIONS = [{"name": "legacy-*", "reason": "retired in Q3, tracked in OPS-12"},
               {"urn": "*::run-exempt", "reason": "internal demo, no card data"}]
 

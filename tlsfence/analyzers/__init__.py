@@ -17,6 +17,10 @@ from tlsfence.analyzers import (
     aws_elbv2_rules,
     gcp_compute,
     gcp_serverless,
+    k8s_gke,
+    k8s_ingress,
+    k8s_opaque,
+    k8s_service,
 )
 from tlsfence.analyzers.base import Analyzer, Context
 from tlsfence.errors import CatalogError
@@ -24,7 +28,8 @@ from tlsfence.exposure import Exposure
 from tlsfence.profiles import Profile
 from tlsfence.resources import Resource, Stack
 
-MODULES = (aws_elbv2, aws_elbv2_rules, aws_classic_elb, aws_apigateway, aws_cloudfront, gcp_compute, gcp_serverless)
+MODULES = (aws_elbv2, aws_elbv2_rules, aws_classic_elb, aws_apigateway, aws_cloudfront, gcp_compute, gcp_serverless,
+           k8s_ingress, k8s_service, k8s_gke, k8s_opaque)
 
 
 def _build(modules: Iterable[ModuleType]) -> Mapping[str, Analyzer]:

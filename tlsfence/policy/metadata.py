@@ -95,6 +95,40 @@ FAMILIES: tuple[RuleInfo, ...] = (
         "default URL (ingress internal-and-cloud-load-balancing, defaultUriDisabled: true), or exempt it with a "
         "reason.",
         "https://cloud.google.com/run/docs/securing/ingress"),
+    RuleInfo(
+        "tlsfence-k8s-ingress", "k8s-ingress", "Kubernetes Ingress TLS (AWS Load Balancer Controller, GKE)",
+        "Kubernetes Ingresses must make listeners that meet the TLS profile: an ALB Ingress (and every member of its "
+        "IngressGroup) a conforming ssl-policy and ssl-redirect, a GKE Ingress a FrontendConfig with a conforming "
+        "SSL policy and redirectToHttps; an Ingress of another class is unverifiable",
+        "ALB: alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-Res-2021-06 (absent means "
+        "ELBSecurityPolicy-2016-08) and alb.ingress.kubernetes.io/ssl-redirect: '443' on the group "
+        "(tlsfence.components.kubernetes.AlbIngress). GKE: annotation networking.gke.io/v1beta1.FrontendConfig "
+        "naming a FrontendConfig whose sslPolicy is a CUSTOM TLS_1_2 policy in the stack and redirectToHttps "
+        "enabled (tlsfence.components.kubernetes.GkeIngress).",
+        "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/"),
+    RuleInfo(
+        "tlsfence-k8s-service", "k8s-service", "Kubernetes LoadBalancer Service TLS on AWS",
+        "Services of type LoadBalancer with AWS TLS annotations must negotiate only what the TLS profile allows; "
+        "plaintext HTTP ports are not allowed",
+        "Set service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy (NLB: "
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06; absent means ELBSecurityPolicy-2016-08) and cover every port with "
+        "aws-load-balancer-ssl-ports; prefer aws-load-balancer-type: external (the controller's NLB).",
+        "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#tls"),
+    RuleInfo(
+        "tlsfence-k8s-gateway", "k8s-gateway", "GKE Gateway TLS",
+        "GKE Gateways must serve HTTPS with an SSL policy (GCPGatewayPolicy) that meets the TLS profile, and HTTP "
+        "listeners only through HTTPRoutes that redirect to https",
+        "Attach a GCPGatewayPolicy whose spec.default.sslPolicy names a CUSTOM TLS_1_2 SSL policy in the stack; "
+        "without one the Google Cloud default (COMPATIBLE, TLS 1.0) applies. Attach a RequestRedirect (scheme "
+        "https) HTTPRoute to every HTTP listener.",
+        "https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources"),
+    RuleInfo(
+        "tlsfence-k8s-opaque", "k8s-opaque", "Kubernetes manifests the pack cannot see",
+        "Helm releases, and charts, YAML files or kustomizations whose rendered resources did not reach the pack, "
+        "may expose endpoints the pack cannot judge (advisory)",
+        "Declare Ingresses and LoadBalancer Services as pulumi_kubernetes resources (or render charts with "
+        "helm.v4.Chart so that their resources reach the pack), or verify their endpoints live with tlsfence verify.",
+        "https://www.pulumi.com/registry/packages/kubernetes/api-docs/helm/v3/release/"),
 )
 
 STACK = RuleInfo(

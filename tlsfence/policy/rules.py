@@ -141,7 +141,9 @@ def stack_findings(stack: Stack, settings: Settings) -> list[Finding]:
         if not any(deferred(e, settings) for e in alone):
             continue
         joined = analyze(res, settings.profile, stack)
-        if len(joined) == len(alone):
+        if all(deferred(a, settings) for a in alone):  # nothing was decided alone: the joined answer is whole
+            picked = list(joined)
+        elif len(joined) == len(alone):
             picked = [j for j, a in zip(joined, alone, strict=True) if deferred(a, settings)]
         else:
             texts = {a.exposure for a in alone if deferred(a, settings)}
