@@ -19,6 +19,7 @@ from tlsfence.analyzers.gcp_compute import decide_policy, tightest_hint
 from tlsfence.analyzers.k8s_base import (
     Unreadable,
     annotation,
+    annotations,
     fact,
     find_named,
     known,
@@ -82,6 +83,8 @@ def _frontend_config(res: Resource, ctx: Context) -> Resource | None:
     try:
         name = annotation(res, key)
     except Unreadable:
+        if ctx.stack is None and is_unknown(annotations(res).get(key)):
+            raise LookupError(key) from None  # a computed reference: the stack policy sees where it came from
         name = None
         if ctx.stack is None or not ctx.stack.property_sources(res, "metadata", *FRONTEND_TYPES):
             raise
@@ -230,7 +233,8 @@ def analyze_gateway(res: Resource, ctx: Context) -> list[Exposure]:
     for listener in listeners:
         listener = listener if isinstance(listener, dict) else {}
         proto, port, lname = str(listener.get("protocol", "")), listener.get("port"), listener.get("name")
-        what = f"Gateway ({cls}) {proto} listener {lname} :{port}"
+        shown = int(port) if isinstance(port, (int, float)) and not isinstance(port, bool) else port
+        what = f"Gateway ({cls}) {proto} listener {lname} :{shown}"
         if proto == "HTTPS":
             mode = (listener.get("tls") or {}).get("mode", "Terminate") if isinstance(listener.get("tls"),
                                                                                       (dict, type(None))) else None

@@ -135,7 +135,8 @@ STACK = RuleInfo(
     "tlsfence-stack-join", "stack", "TLS settings decided across resources",
     "Exposures whose TLS is set on another resource (a GCP proxy's SSL policy or URL map, a classic ELB "
     "listener's attached policies, an ELBv2 listener's load balancer and certificates, a listener rule's "
-    "listener) must meet the TLS profile; an unresolvable join fails closed",
+    "listener, a Kubernetes Ingress's IngressClass, IngressGroup or FrontendConfig, a Gateway's GCPGatewayPolicy) "
+    "must meet the TLS profile; an unresolvable join fails closed",
     "Reference the SSL policy, URL map or classic ELB policy resource from the same stack (e.g. "
     "sslPolicy=policy.self_link) so the join resolves, and make that resource conform.",
     "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/")
