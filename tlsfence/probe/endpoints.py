@@ -89,9 +89,15 @@ ROWS: Mapping[str, Row] = {
     "gcp:cloudfunctionsv2/function:Function": Row(("url", "serviceConfig.uri")),
     "gcp:apigateway/gateway:Gateway": Row(("defaultHostname",)),
 }
-#: Policies judged where they are attached: no endpoint of their own.
-ATTACHED = ("gcp:compute/sSLPolicy:SSLPolicy", "gcp:compute/regionSslPolicy:RegionSslPolicy",
-            "aws:elb/loadBalancerPolicy:LoadBalancerPolicy")
+_POLICY = "a policy: it is probed through the listeners and proxies that attach it"
+_RULE = "a listener rule: it is served on the listener named by listenerArn, which is probed"
+#: Exposures with no endpoint of their own (policies, rules): probed through what they attach to.
+ATTACHED: Mapping[str, str] = {
+    "gcp:compute/sSLPolicy:SSLPolicy": _POLICY, "gcp:compute/regionSslPolicy:RegionSslPolicy": _POLICY,
+    "aws:elb/loadBalancerPolicy:LoadBalancerPolicy": _POLICY,
+    "aws:lb/listenerRule:ListenerRule": _RULE, "aws:alb/listenerRule:ListenerRule": _RULE,
+    "aws-native:elasticloadbalancingv2:ListenerRule": _RULE,
+}
 #: GCP proxies and forwarding rules: the address is the rule's, the names its proxy's managed certificates'.
 GCP_PROXIES = ("gcp:compute/targetHttpsProxy:TargetHttpsProxy", "gcp:compute/targetSSLProxy:TargetSSLProxy",
                "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy")
@@ -184,7 +190,7 @@ def places_of(urn: str, stack: Stack) -> tuple[list[Place], Gap | None]:
     """Where the exposure of resource ``urn`` is reached; or ([], why nothing is probed)."""
     token, props = stack.by_urn[urn]
     if token in ATTACHED:
-        return [], Gap("a policy: it is probed through the listeners and proxies that attach it", False)
+        return [], Gap(ATTACHED[token], False)
     if token in GCP_PROXIES or token in _GCP_RULES or token in GCP_PLAINTEXT:
         return _gcp(urn, token, props, stack)
     row = ROWS.get(token)

@@ -53,11 +53,11 @@ def text(result: TargetResult) -> str:
     if result.excess:
         lines.append(f"  excess   {', '.join(result.excess)}")
     for c in result.certificates:
-        ocsp = {None: "not observable", True: f"stapled ({c.ocsp_status})", False: "not stapled"}[c.ocsp_stapled]
+        ocsp = {None: "not observable", True: str(c.ocsp_status), False: "none"}[c.ocsp_stapled]
         lines.append(f"  cert     {c.key_type} {c.key_bits}: {', '.join(c.names) or c.subject}; issuer {c.issuer}; "
                      f"not after {c.not_after}")
         lines.append(f"           name match {'yes' if c.name_match else 'NO'}; trust {c.trust}; "
-                     f"expired {'YES' if c.expired else 'no'}; OCSP staple {ocsp}")
+                     f"expired {'YES' if c.expired else 'no'}; stapled OCSP {ocsp}")
         why = f" ({c.revocation_detail})" if c.revocation_detail else ""
         status = c.revocation.upper() if c.revocation == "revoked" else c.revocation
         lines.append(f"           revocation {status}{why}")
