@@ -7,7 +7,7 @@ single resource cannot: "which SSL policy does this proxy's ``sslPolicy`` point 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +97,7 @@ class Stack:
         self.by_urn: dict[str, Resource] = {r.urn: r for r in self.resources}
         self._by_type: dict[str, list[Resource]] = {}
         self._position: dict[int, int] = {id(r): i for i, r in enumerate(self.resources)}
+        self._indexes: dict[tuple[str, tuple[str, ...]], dict[Hashable, list[Resource]]] = {}
         for r in self.resources:
             self._by_type.setdefault(r.type, []).append(r)
 
@@ -116,15 +117,45 @@ class Stack:
         return [r for r in found if not types or r.type in types]
 
     def find(self, predicate: Callable[[Resource], bool], *types: str) -> list[Resource]:
-        """Resources of ``types`` matching ``predicate``."""
+        """Resources of ``types`` matching ``predicate`` (a scan: prefer :meth:`matching` in per-resource joins)."""
         return [r for r in self.of_type(*types) if predicate(r)]
+
+    def index(self, name: str, types: tuple[str, ...],
+              keys_of: Callable[[Resource], Iterable[Hashable]]) -> Mapping[Hashable, list[Resource]]:
+        """Resources of ``types`` by every key ``keys_of`` gives them, built once per stack under ``name``.
+
+        Joins look candidates up here instead of scanning the stack for each resource, so a join over the
+        whole stack stays linear in its size. Each list is in stack order without repeats.
+        """
+        cache_key = (name, types)
+        found = self._indexes.get(cache_key)
+        if found is None:
+            found = {}
+            for r in self.of_type(*types):
+                for k in dict.fromkeys(keys_of(r)):
+                    found.setdefault(k, []).append(r)
+            self._indexes[cache_key] = found
+        return found
+
+    def matching(self, types: tuple[str, ...], keys: tuple[str, ...], value: Any) -> list[Resource]:
+        """Resources of ``types`` one of whose ``keys`` properties equals ``value`` (a non-empty string)."""
+        if not isinstance(value, str) or not value:
+            return []
+        index = self.index(f"values:{','.join(keys)}", types, lambda r: _string_values(r, keys))
+        return list(index.get(value, ()))
+
+    def in_order(self, *groups: Iterable[Resource]) -> list[Resource]:
+        """The resources of ``groups`` once each, in stack order."""
+        unique = {id(r): r for g in groups for r in g}
+        return sorted(unique.values(), key=lambda r: self._position.get(id(r), 0))
 
     def resolve(self, res: Resource, prop: str, types: tuple[str, ...],
                 keys: tuple[str, ...] = ("selfLink", "id", "name", "arn")) -> list[Resource]:
         """Join ``res.props[prop]`` to the resources it names: first by property dependency, else by value.
 
         Value matching compares the property with each candidate's ``keys`` outputs (a self-link, an id, a
-        name); it is the fallback for state files and audits, which carry values but no dependencies.
+        name; a name also matches the last path segment of the value); it is the fallback for state files
+        and audits, which carry values but no dependencies. Both lookups are indexed.
         """
         by_dep = self.property_sources(res, prop, *types)
         if by_dep:
@@ -133,11 +164,16 @@ class Stack:
         if value is None or is_unknown(value) or not isinstance(value, str):
             return []
         tail = value.rstrip("/").rsplit("/", 1)[-1]
-        matches = []
-        for cand in self.of_type(*types):
-            for key in keys:
-                v = cand.get(key)
-                if isinstance(v, str) and v and (v == value or (key == "name" and v == tail)):
-                    matches.append(cand)
-                    break
-        return matches
+        exact = self.matching(types, keys, value)
+        if "name" not in keys:
+            return exact
+        return self.in_order(exact, self.matching(types, ("name",), tail))
+
+
+def _string_values(res: Resource, keys: tuple[str, ...]) -> list[str]:
+    out = []
+    for key in keys:
+        v = res.get(key)
+        if isinstance(v, str) and v:
+            out.append(v)
+    return out

@@ -38,7 +38,7 @@ MAIN, STANDALONE = ("tlsfence.cli.main", "audit"), ("tlsfence.audit.cli",)
 
 
 def run_cli(*args: str, env: Mapping[str, str] | None = None, creds: bool = True,
-            entry: tuple[str, ...] = STANDALONE) -> CliRun:
+            entry: tuple[str, ...] = STANDALONE, timeout: float = CLI_TIMEOUT) -> CliRun:
     """Run ``python -m <entry> aws ARGS`` with dummy credentials (unless ``creds`` is False)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     base.update({"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
@@ -46,7 +46,7 @@ def run_cli(*args: str, env: Mapping[str, str] | None = None, creds: bool = True
     if creds:
         base.update(CREDS)
     proc = subprocess.run([sys.executable, "-m", *entry, "aws", *args],
-                          env={**base, **(env or {})}, capture_output=True, text=True, timeout=CLI_TIMEOUT)
+                          env={**base, **(env or {})}, capture_output=True, text=True, timeout=timeout)
     return CliRun(proc.returncode, proc.stdout, proc.stderr)
 
 

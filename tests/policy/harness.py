@@ -199,3 +199,25 @@ LB_CASES_EXPECTED: dict[str, list[tuple[str, str]]] = {
     **{f"lb-scheme-{n}": [GCP_PROXY] for n in ("unknown", "wrong-type", "odd-spelling")},
     "lb-target-unknown": [JOIN], "lb-target-wrong-type": [JOIN], "lb-target-none": [GCP_PROXY],
 }
+
+
+def crash_cases() -> list[WireResource]:
+    """Properties that make an analyzer raise, at the resource level or only in the stack pass (a join).
+
+    ``clb-join`` is fine alone (its listener waits for the join) and raises only when the stack policy joins
+    its ``SslNegotiationPolicy`` with ``lbPort: "abc"``; ``clb-fine`` beside it must still be decided.
+    """
+    def w(t: str, n: str, inputs: dict[str, Any]) -> WireResource:
+        return wire(t, n, inputs)
+
+    lb, neg = "aws:elb/loadBalancer:LoadBalancer", "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy"
+    https = {"lbPort": 443, "lbProtocol": "HTTPS", "instancePort": 80, "instanceProtocol": "HTTP"}
+    return [
+        w("aws:lb/listener:Listener", "port-abc", {"port": "abc", "protocol": "HTTPS", "sslPolicy": RES}),
+        w("aws:lb/listener:Listener", "actions-5", {"port": 80, "protocol": "HTTP", "defaultActions": [5]}),
+        w(lb, "clb-empty-port", {"listeners": [{**https, "lbPort": ""}]}),
+        w("aws:lb/listener:Listener", "port-list", {"port": [443], "protocol": "HTTPS", "sslPolicy": RES}),
+        w(lb, "clb-join", {"name": "clb-join", "listeners": [https]}),
+        w(neg, "neg-abc", {"loadBalancer": "clb-join", "lbPort": "abc", "attributes": []}),
+        w(lb, "clb-fine", {"name": "clb-fine", "listeners": [https]}),
+    ]

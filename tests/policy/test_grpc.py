@@ -90,6 +90,14 @@ def test_sentinels_same_as_in_process(stub):
     assert all(d.level == "mandatory" for d in remote if d.policy == "tlsfence-elbv2-listener")
 
 
+def test_crashing_analyzers_same_as_in_process(stub):
+    """An analyzer that raises is the same mandatory violation over gRPC (and in check, tests/policy/test_guard)."""
+    resources = h.crash_cases()
+    remote = _over_grpc(stub, resources)
+    assert remote == h.in_process(resources)
+    assert sum(1 for d in remote if d.level == "mandatory" and "tlsfence cannot evaluate" in d.message) >= 5
+
+
 def test_lb_cases_same_as_in_process(stub):
     resources = h.lb_cases()
     remote = _over_grpc(stub, resources)

@@ -53,25 +53,33 @@ def decide_policy(policy: Resource, ctx: Context, key_types: frozenset[str] | No
     return classic_policy_decision(attrs, ctx.profile, key_types)
 
 
-def _lb_matches(lb: Resource, value: Any, holder: Resource, prop: str, stack: Stack) -> bool:
-    if lb.urn in holder.property_dependencies.get(prop, ()):
-        return True
-    return isinstance(value, str) and value in (lb.get("name"), lb.name, lb.get("id"))
+def _attached_to(stack: Stack, types: tuple[str, ...], prop: str, lb: Resource) -> list[Resource]:
+    """Resources of ``types`` whose ``prop`` names ``lb``: by property dependency, or by its name or id.
+
+    Indexed once per stack by every load balancer reference they carry, so the join stays linear.
+    """
+    by_dep = stack.index(f"lb-dep:{prop}", types, lambda r: r.property_dependencies.get(prop, ()))
+    by_value = stack.index(f"lb-value:{prop}", types, lambda r: [v] if isinstance(v := r.get(prop), str) else [])
+    names = [lb.name, *(v for v in (lb.get("name"), lb.get("id")) if isinstance(v, str))]
+    return stack.in_order(by_dep.get(lb.urn, ()), *(by_value.get(k, ()) for k in dict.fromkeys(names)))
+
+
+def _policies_named(stack: Stack, name: Any) -> list[Resource]:
+    index = stack.index("lb-policy-name", (LB_POLICY,),
+                        lambda p: [v for v in (p.get("policyName"), p.name) if isinstance(v, str)])
+    return list(index.get(name, ())) if isinstance(name, str) else []
 
 
 def _policies_for(lb: Resource, port: int, stack: Stack) -> list[Resource] | None:
     """Policies attached to ``lb``'s listener on ``port``; None when an attachment cannot be resolved."""
     found: list[Resource] = []
-    for neg in stack.of_type(SSL_NEG):
-        if _lb_matches(lb, neg.get("loadBalancer"), neg, "loadBalancer", stack):
-            lb_port = neg.get("lbPort")
-            if is_unknown(lb_port):
-                return None
-            if lb_port is not None and int(float(lb_port)) == port:
-                found.append(neg)
-    for attach in stack.of_type(LISTENER_POLICY):
-        if not _lb_matches(lb, attach.get("loadBalancerName"), attach, "loadBalancerName", stack):
-            continue
+    for neg in _attached_to(stack, (SSL_NEG,), "loadBalancer", lb):
+        lb_port = neg.get("lbPort")
+        if is_unknown(lb_port):
+            return None
+        if lb_port is not None and int(float(lb_port)) == port:
+            found.append(neg)
+    for attach in _attached_to(stack, (LISTENER_POLICY,), "loadBalancerName", lb):
         lb_port, names = attach.get("loadBalancerPort"), attach.get("policyNames", default=[])
         if is_unknown(lb_port) or contains_unknown(names):
             deps = stack.property_sources(attach, "policyNames", LB_POLICY)
@@ -82,8 +90,7 @@ def _policies_for(lb: Resource, port: int, stack: Stack) -> list[Resource] | Non
         if int(float(lb_port)) != port:
             continue
         for name in names:
-            matched = [p for p in stack.of_type(LB_POLICY) if name in (p.get("policyName"), p.name)]
-            matched = matched or stack.property_sources(attach, "policyNames", LB_POLICY)
+            matched = _policies_named(stack, name) or stack.property_sources(attach, "policyNames", LB_POLICY)
             if not matched:
                 if str(name).startswith("ELBSecurityPolicy") or str(name).startswith("ELBSample"):
                     continue

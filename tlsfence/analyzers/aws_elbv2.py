@@ -178,7 +178,7 @@ def certificate_value_key_types(value: Any, ctx: Context) -> frozenset[str] | No
     """Key types of the ACM certificate whose ARN is ``value`` (a nested property, joined by value only)."""
     if ctx.stack is None or not isinstance(value, str) or not value:
         return None
-    return key_types_of(ctx.stack.find(lambda c: value in (c.get("arn"), c.get("id")), *CERT_TYPES))
+    return key_types_of(ctx.stack.matching(CERT_TYPES, ("arn", "id"), value))
 
 
 __all__ = ["analyze_listener", "certificate_value_key_types", "http_redirects", "internet_facing", "listener_protocol"]

@@ -14,7 +14,7 @@ import boto3
 
 from tlsfence.analyzers import analyze_stack
 from tlsfence.audit import aws_adapt, drift
-from tlsfence.audit.aws_reader import AuditError, AwsReader
+from tlsfence.audit.aws_reader import AuditError, AwsReader, ResponseError
 from tlsfence.exposure import Exposure
 from tlsfence.profiles import Profile
 from tlsfence.resources import Resource, Stack
@@ -83,9 +83,13 @@ def run_audit(session: boto3.Session, regions: Sequence[str], profile: Profile, 
     """
     reader = AwsReader(session, endpoint_url=endpoint_url, progress=progress)
     account = reader.account_id(regions[0])
-    data = [reader.read_region(r) for r in regions]
-    distributions = reader.read_cloudfront()
-    groups = aws_adapt.groups_of(data, distributions, account)
+    try:
+        data = [reader.read_region(r) for r in regions]
+        distributions = reader.read_cloudfront()
+        groups = aws_adapt.groups_of(data, distributions, account)
+    except (KeyError, TypeError, AttributeError, ValueError) as e:  # botocore parsed it, but not AWS's shape
+        raise ResponseError(f"an AWS answer lacks what every such answer has ({type(e).__name__}: {e}); is the "
+                            "endpoint AWS?") from e
     exposures: list[Exposure] = []
     for group in groups:
         by_urn = {r.urn: r for r in group}

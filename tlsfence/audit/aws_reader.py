@@ -20,19 +20,30 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
+
+from tlsfence.errors import InputError
 
 #: Error codes that mean "this principal may not read this", reported as ``access-denied``.
 ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
                            "UnauthorizedException", "AuthorizationError", "Forbidden"})
 #: ``describe_ssl_policies`` accepts a list of names; batches keep one bad name from hiding the others.
 SSL_POLICY_BATCH = 20
-#: Standard retry mode backs off on throttling (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html);
-#: its attempt count (3) stays adjustable through ``AWS_MAX_ATTEMPTS``.
-BOTO_CONFIG = Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=30,
-                     user_agent_extra="tlsfence-audit")
+#: Standard retry mode backs off on throttling (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+#: Bounded so that an endpoint that accepts and never answers fails the first call within 20 s: two attempts of
+#: at most a 3 s connect and a 6 s silent read each, plus standard mode's jittered back-off (at most 1 s before
+#: the second attempt). The read timeout is per socket read, not per response: AWS answers describe calls in
+#: well under a second. Client config wins over ``AWS_MAX_ATTEMPTS`` (botocore's precedence).
+CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS = 3, 6, 2
+BOTO_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+                     connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, user_agent_extra="tlsfence-audit")
 CLOUDFRONT_REGION = "us-east-1"
 #: describe_listeners calls in flight at once (well under ELBv2's describe rate limits).
 PARALLEL = 8
+
+
+class ResponseError(InputError):
+    """An AWS answer tlsfence cannot read: empty, not the protocol's format, or missing what every answer has."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,11 @@ class AwsReader:
 
     def account_id(self, region: str) -> str:
         """The caller's account; the first call, so missing credentials or a dead endpoint fail fast here."""
-        return str(self.client("sts", region).get_caller_identity()["Account"])
+        answer = self.client("sts", region).get_caller_identity()
+        account = answer.get("Account") if isinstance(answer, dict) else None
+        if not isinstance(account, str) or not account:
+            raise ResponseError("sts GetCallerIdentity answered without an account id (is the endpoint AWS?)")
+        return account
 
     def _pages(self, service: str, region: str, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
         paginator = self.client(service, region).get_paginator(operation)
@@ -121,8 +136,9 @@ class AwsReader:
             code, msg = _code_and_message(e)
             kind = "access-denied" if code in ACCESS_DENIED else "error"
             self.errors.append(AuditError(service, region, operation, kind, code, msg))
-        except BotoCoreError as e:
-            self.errors.append(AuditError(service, region, operation, "error", type(e).__name__, str(e)))
+        except (BotoCoreError, ResponseParserError) as e:  # the parser's error is not a BotoCoreError
+            self.errors.append(AuditError(service, region, operation, "error", type(e).__name__,
+                                          " ".join(str(e).split())[:300]))
         return None
 
     def _list(self, service: str, region: str, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:

@@ -2,18 +2,23 @@
 
 Exit codes (same as every tlsfence command): 0 nothing failing; 1 a nonconforming or unverifiable exposure
 (or excess under ``--strict``), or a service/region that could not be read; 2 no credentials, bad
-arguments, or an endpoint that cannot be reached. Exit-2 problems print one line and no traceback, because
-an audit usually runs unattended in CI where a traceback hides the one fact that matters.
+arguments, an endpoint that cannot be reached or does not answer within the timeouts
+(``aws_reader.BOTO_CONFIG``: under 20 s), or an answer that cannot be parsed or lacks what AWS always
+sends. Exit-2 problems print one line and no traceback, because an audit usually runs unattended in CI where a
+traceback hides the one fact that matters; 3 is a bug.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
+from tlsfence.cli.main import one_line
 from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import TlsfenceError
+from tlsfence.readers import one_value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -35,8 +40,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+#: botocore's own check of a region name (``botocore/utils.py`` ``validate_region_name``).
+_REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?")
+
+
 def _fail(message: str) -> int:
-    print(f"tlsfence: error: {message}", file=sys.stderr)
+    print(f"tlsfence: error: {one_line(message)}", file=sys.stderr)
     return 2
 
 
@@ -49,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import boto3
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+        from botocore.parsers import ResponseParserError
     except ImportError:
         return _fail("the AWS audit needs boto3: pip install 'tlsfence[aws]'")
     from tlsfence.audit.aws_audit import run_audit
@@ -66,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
     except ProfileNotFound as e:
         return _fail(str(e))
     regions = list(dict.fromkeys(args.regions or ([session.region_name] if session.region_name else [])))
+    bad = [r for r in regions if not _REGION.fullmatch(r)]
+    if bad:
+        return _fail(f"--region {one_value(bad[0])}: not a region name (such as eu-west-1)")
     if not regions:
         return _fail("no region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION or a profile region")
     if session.get_credentials() is None:
@@ -81,22 +94,19 @@ def run(args: argparse.Namespace) -> int:
         err = e.response.get("Error", {})
         return _fail(f"AWS refused the first call ({err.get('Code', 'ClientError')}: "
                      f"{err.get('Message', '')}); check the credentials")
+    except ResponseParserError as e:
+        return _fail(f"AWS answered with a response that cannot be parsed: {one_line(e, 200)}")
     except BotoCoreError as e:
-        return _fail(f"cannot reach AWS: {e}")
+        return _fail(f"cannot reach AWS: {one_line(e, 300)}")
     print(render(report, args.format, strict=args.strict))
     return report.exit_code(strict=args.strict)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry (``python -m tlsfence.audit.cli aws ...``) with the same parser as ``tlsfence audit``."""
-    parser = argparse.ArgumentParser(prog="tlsfence")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    add_parser(sub)
-    args = parser.parse_args(["audit", *(argv if argv is not None else sys.argv[1:])])
-    try:
-        return int(args.run(args))
-    except TlsfenceError as e:
-        return _fail(str(e))
+    """Stand-alone entry (``python -m tlsfence.audit.cli aws ...``): ``tlsfence audit`` with the same exit codes."""
+    from tlsfence.cli.main import main as cli_main
+
+    return cli_main(["audit", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ conforming exposures too; the violations are the servicer's diagnostics verbatim
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,7 +19,16 @@ from tlsfence.policy.config import Settings
 from tlsfence.policy.convert import from_wire
 from tlsfence.policy.engine import Diagnostic, WireResource
 from tlsfence.policy.metadata import FAMILIES, STACK
-from tlsfence.policy.rules import ADVISORY, MANDATORY, Finding, policy_name, resource_findings, stack_findings
+from tlsfence.policy.rules import (
+    ADVISORY,
+    MANDATORY,
+    Finding,
+    failure_finding,
+    guard,
+    policy_name,
+    resource_findings,
+    stack_findings,
+)
 from tlsfence.resources import Resource, Stack
 from tlsfence.sarif import sarif_log
 
@@ -26,7 +36,11 @@ from tlsfence.sarif import sarif_log
 def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
              ) -> tuple[list[Finding], dict[str, set[str] | None]]:
     """Every exposure the pack evaluates, in resource order, each with the level its policy reports; and, per
-    URN, the families its resource policies judge (None when the analysis failed: ask the whole pack)."""
+    URN, the families its resource policies judge (None when the analysis failed: ask the whole pack).
+
+    Both passes go through the pack's own guard (``rules.guard``): a resource whose analysis raises is a
+    mandatory unverifiable row here and the same mandatory violation from the pack.
+    """
     groups: dict[Settings, set[str]] = {}
     for info in FAMILIES:
         groups.setdefault(settings[info.id], set()).add(info.family)
@@ -35,14 +49,14 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
     for w in resources:
         if not handles(w.type):
             continue
-        res = Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.inputs), parent=w.parent)
-        try:
-            for s, fams in groups.items():
-                found = [f for f in resource_findings(res, s) if f.exposure.family in fams]
-                by_urn.setdefault(w.urn, []).extend(found)
-                families.setdefault(w.urn, set()).update(f.exposure.family for f in found)  # type: ignore[union-attr]
-        except Exception:  # the pack fails closed on it; let the whole pack report it
+        found, failure = guard(f"{w.type} '{w.name}'", functools.partial(_alone, w, groups))
+        if failure is not None:  # the pack fails closed on it; let the whole pack report it
+            res = Resource(type=w.type, name=w.name, urn=w.urn, props={}, parent=w.parent)
+            by_urn[w.urn] = [failure_finding(res, failure)]
             families[w.urn] = None
+            continue
+        by_urn[w.urn] = found
+        families[w.urn] = {f.exposure.family for f in found}
     stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.outputs), parent=w.parent,
                            dependencies=tuple(w.dependencies),
                            property_dependencies={k: tuple(v) for k, v in w.property_dependencies.items()})
@@ -50,6 +64,11 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
     for f in stack_findings(stack, settings[STACK.id]):
         by_urn.setdefault(f.exposure.urn, []).append(f)
     return [f for w in resources for f in by_urn.get(w.urn, [])], families
+
+
+def _alone(w: WireResource, groups: Mapping[Settings, set[str]]) -> list[Finding]:
+    res = Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.inputs), parent=w.parent)
+    return [f for s, fams in groups.items() for f in resource_findings(res, s) if f.exposure.family in fams]
 
 
 def build(resources: Sequence[WireResource], found: Sequence[Finding], diagnostics: Sequence[Diagnostic],

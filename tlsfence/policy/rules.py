@@ -15,10 +15,10 @@ table here. This module builds policy *objects* only; ``policies/__main__.py`` c
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from pulumi_policy import (
@@ -31,12 +31,13 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from tlsfence.analyzers import analyze, handles
-from tlsfence.exposure import Exposure
+from tlsfence.exposure import Exposure, Origin, Setting
 from tlsfence.policy.config import SCHEMA, Exemption, PolicyConfigError, Settings, settings_from
 from tlsfence.policy.convert import resource_from_args, stack_from_args
 from tlsfence.policy.metadata import FAMILIES, STACK, RuleInfo
 from tlsfence.profiles import Profile
 from tlsfence.resources import UNKNOWN, Resource, Stack
+from tlsfence.verdicts import unverifiable
 
 PACK_NAME = "tlsfence"
 MANDATORY, ADVISORY, NONE = "mandatory", "advisory", "none"
@@ -52,15 +53,19 @@ class Finding:
         level: ``mandatory``, ``advisory`` or ``none`` after strict, exemptions and internet-facing-only.
         exemption: the waiver that covers it, if any (its reason is echoed).
         note: why the level differs from the verdict's (exempted, internal).
+        failure: the guard's message when evaluating the resource raised (:func:`failure_finding`).
     """
 
     exposure: Exposure
     level: str
     exemption: Exemption | None = None
     note: str = ""
+    failure: str = ""
 
     def message(self) -> str:
         """The diagnostic text: the exposure's message, prefixed by the exemption when waived."""
+        if self.failure:
+            return self.failure
         text = self.exposure.message()
         return f"exempted ({self.exemption.reason}): {text}" if self.exemption is not None else text
 
@@ -89,24 +94,52 @@ def _unknown_json(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-@lru_cache(maxsize=4096)
-def _analyze_alone(type_: str, name: str, urn: str, props_json: str, parent: str | None,
-                   profile: Profile) -> tuple[Exposure, ...]:
-    props = json.loads(props_json, object_hook=lambda d: UNKNOWN if d == {"__unknown__": True} else d)
-    return tuple(analyze(Resource(type=type_, name=name, urn=urn, props=props, parent=parent), profile))
-
-
-def analyze_alone(resource: Resource, profile: Profile) -> tuple[Exposure, ...]:
-    """``analyze(resource, profile)`` (no stack), memoized on the resource's content.
-
-    A pack evaluates one resource under two policies of its family and again, resource by resource, in the
-    stack policies; the analysis is pure, so it is computed once per distinct content.
-    """
+def content_key(resource: Resource) -> str | None:
+    """A resource's properties as canonical JSON (the memo key of its analysis), None when not JSON-able."""
     try:
-        key = json.dumps(resource.props, sort_keys=True, default=_unknown_json)
-    except (TypeError, ValueError):
+        return json.dumps(resource.props, sort_keys=True, default=_unknown_json)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+class _Memo:
+    """A bounded memo (oldest entries dropped first); the pack process and ``check`` live for one run."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.data = size, {}  # type: dict[Any, Any]
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        if key in self.data:
+            return self.data[key]
+        value = self.data[key] = compute()
+        if len(self.data) > self.size:
+            del self.data[next(iter(self.data))]
+        return value
+
+    def clear(self) -> None:
+        self.data.clear()
+
+
+#: Resource content → exposures without a stack. A pack evaluates one resource under the two policies of its
+#: family (and ``check`` once more for its table); the analysis is pure, so it runs once per distinct content.
+_ALONE = _Memo(1 << 16)
+#: Stack content and settings → stack findings: the stack policy's two levels and ``check`` share one pass.
+_STACKS = _Memo(4)
+
+
+def reset_memo() -> None:
+    """Forget memoized analyses (``check`` calls it at the start of a run)."""
+    _ALONE.clear()
+    _STACKS.clear()
+
+
+def analyze_alone(resource: Resource, profile: Profile, key: str | None = None) -> tuple[Exposure, ...]:
+    """``analyze(resource, profile)`` (no stack), memoized on the resource's content (``key``: its content_key)."""
+    key = key if key is not None else content_key(resource)
+    if key is None:
         return tuple(analyze(resource, profile))
-    return _analyze_alone(resource.type, resource.name, resource.urn, key, resource.parent, profile)
+    return _ALONE.get((resource.type, resource.name, resource.urn, resource.parent, key, profile),
+                      lambda: tuple(analyze(resource, profile)))
 
 
 def deferred(exposure: Exposure, settings: Settings) -> bool:
@@ -131,25 +164,84 @@ def resource_findings(resource: Resource, settings: Settings, family: str | None
             if not deferred(e, settings) and (family is None or e.family == family)]
 
 
+def failure_message(subject: str, error: BaseException) -> str:
+    """The one text every front end gives an evaluation that raised: a mandatory violation, failing closed."""
+    if isinstance(error, UnknownValueError):
+        return f"unverifiable: {error.message}, and it decides the TLS of {subject}"
+    text = " ".join(str(error).split())
+    text = text if len(text) <= 300 else text[:299] + "…"
+    return f"tlsfence cannot evaluate {subject} ({type(error).__name__}: {text}); treated as unverifiable"
+
+
+def guard(subject: str, evaluate: Callable[[], list[Finding]]) -> tuple[list[Finding], str | None]:
+    """The fail-closed guard: ``(findings, None)``, or ``([], message)`` when the evaluation raised anything.
+
+    Every path to an analyzer goes through it: the resource and stack policies (servicer and gRPC alike) and
+    ``check``'s own table, so a crash is the same mandatory violation wherever it is met.
+    """
+    try:
+        return evaluate(), None
+    except Exception as e:  # whatever stops the analysis must not let the resource or stack through
+        return [], failure_message(subject, e)
+
+
+def subject_of(resource: Resource) -> str:
+    """How a diagnostic names a resource: ``TYPE 'name'``."""
+    return f"{resource.type} '{resource.name}'"
+
+
+def failure_finding(resource: Resource, message: str) -> Finding:
+    """A resource whose evaluation raised, as a mandatory unverifiable finding carrying the guard's message."""
+    exp = Exposure(urn=resource.urn, type=resource.type, name=resource.name, exposure="evaluation",
+                   family="unknown", setting=Setting("properties", None, Origin.UNKNOWN),
+                   decision=unverifiable(f"the resource: {message}"))
+    return Finding(exp, MANDATORY, failure=message)
+
+
+def _stack_key(stack: Stack, keys: list[str | None], settings: Settings) -> Any:
+    if any(k is None for k in keys):
+        return None
+    return settings, tuple((r.type, r.urn, r.parent, r.dependencies, tuple(sorted(r.property_dependencies.items())),
+                            k) for r, k in zip(stack, keys, strict=True))
+
+
 def stack_findings(stack: Stack, settings: Settings) -> list[Finding]:
-    """What only the stack can decide: each exposure a resource left to a join, decided with the join."""
+    """What only the stack can decide: each exposure a resource left to a join, decided with the join.
+
+    Each resource is guarded on its own (a crash is a mandatory finding for that resource, the others are
+    still decided), and the result is memoized on the stack's content, so the mandatory and advisory stack
+    policies and ``check`` analyze each resource once.
+    """
+    keys = [content_key(r) if handles(r.type) else "" for r in stack]
+    memo_key = _stack_key(stack, keys, settings)
+    if memo_key is None:
+        return _stack_findings(stack, keys, settings)
+    return list(_STACKS.get(memo_key, lambda: tuple(_stack_findings(stack, keys, settings))))
+
+
+def _stack_findings(stack: Stack, keys: list[str | None], settings: Settings) -> list[Finding]:
     out: list[Finding] = []
-    for res in stack:
+    for res, key in zip(stack, keys, strict=True):
         if not handles(res.type):
             continue
-        alone = analyze_alone(res, settings.profile)
-        if not any(deferred(e, settings) for e in alone):
-            continue
-        joined = analyze(res, settings.profile, stack)
-        if all(deferred(a, settings) for a in alone):  # nothing was decided alone: the joined answer is whole
-            picked = list(joined)
-        elif len(joined) == len(alone):
-            picked = [j for j, a in zip(joined, alone, strict=True) if deferred(a, settings)]
-        else:
-            texts = {a.exposure for a in alone if deferred(a, settings)}
-            picked = [j for j in joined if j.exposure in texts]
-        out.extend(finding(e, settings) for e in picked)
+        found, failure = guard(subject_of(res), functools.partial(_joined, res, key, stack, settings))
+        out.extend(found if failure is None else [failure_finding(res, failure)])
     return out
+
+
+def _joined(res: Resource, key: str | None, stack: Stack, settings: Settings) -> list[Finding]:
+    alone = analyze_alone(res, settings.profile, key)
+    if not any(deferred(e, settings) for e in alone):
+        return []
+    joined = analyze(res, settings.profile, stack)
+    if all(deferred(a, settings) for a in alone):  # nothing was decided alone: the joined answer is whole
+        picked = list(joined)
+    elif len(joined) == len(alone):
+        picked = [j for j, a in zip(joined, alone, strict=True) if deferred(a, settings)]
+    else:
+        texts = {a.exposure for a in alone if deferred(a, settings)}
+        picked = [j for j in joined if j.exposure in texts]
+    return [finding(e, settings) for e in picked]
 
 
 def _guarded(args: Any, report: Callable[..., None], level: str, subject: str,
@@ -157,7 +249,7 @@ def _guarded(args: Any, report: Callable[..., None], level: str, subject: str,
     """Run one evaluation and report the findings at ``level``; every failure is a mandatory violation.
 
     Bad config, an ``UnknownValueError`` (never expected: values are read raw) and any other error all fail
-    closed: whatever stops the analysis must not let the resource or stack through.
+    closed through :func:`guard`: whatever stops the analysis must not let the resource or stack through.
     """
     try:
         settings = settings_from(args.get_config())
@@ -165,15 +257,10 @@ def _guarded(args: Any, report: Callable[..., None], level: str, subject: str,
         if level == MANDATORY:
             report(f"invalid tlsfence policy config: {e}")
         return
-    try:
-        found = findings(settings)
-    except UnknownValueError as e:
+    found, failure = guard(subject, lambda: findings(settings))
+    if failure is not None:
         if level == MANDATORY:
-            report(f"unverifiable: {e.message}, and it decides the TLS of {subject}")
-        return
-    except Exception as e:
-        if level == MANDATORY:
-            report(f"tlsfence cannot evaluate {subject} ({type(e).__name__}: {e}); treated as unverifiable")
+            report(failure)
         return
     for f in found:
         if f.level == level:
