@@ -28,13 +28,13 @@ def test_check_reports_exactly_what_the_pack_reports():
 def test_a_resource_level_crash_is_mandatory_and_named():
     cases = h.crash_cases()
     pack = _mandatory(h.in_process(cases))
-    port_abc = [m for m in pack if m[1].endswith("::port-abc")]
-    message = ("tlsfence cannot evaluate aws:lb/listener:Listener 'port-abc' (ValueError: could not convert string "
-               "to float: 'abc'); treated as unverifiable")
-    assert [m[2] for m in port_abc] == [message] * (FAMILY_POLICIES + 1)  # + the stack pass on its outputs
-    assert port_abc[-1][0] == "tlsfence-stack-join"
+    crashed = [m for m in pack if m[1].endswith("::clb-empty-port")]
+    message = ("tlsfence cannot evaluate aws:elb/loadBalancer:LoadBalancer 'clb-empty-port' (ValueError: could not "
+               "convert string to float: ''); treated as unverifiable")
+    assert [m[2] for m in crashed] == [message] * (FAMILY_POLICIES + 1)  # + the stack pass on its outputs
+    assert crashed[-1][0] == "tlsfence-stack-join"
     result = judge(cases, configure_request(), "cases")
-    row = [e for e in result["exposures"] if e["name"] == "port-abc"]
+    row = [e for e in result["exposures"] if e["name"] == "clb-empty-port"]
     assert [(r["verdict"], r["level"], r["message"]) for r in row] == [("unverifiable", "mandatory", message)] * 2
 
 
