@@ -91,3 +91,18 @@ def preview() -> dict[str, Any]:
         new_state = {k: v for k, v in res.items() if k not in ("outputs", "id")}
         steps.append({"op": "create", "urn": res["urn"], "newState": {**new_state, "inputs": inputs}})
     return {"steps": steps, "changeSummary": {"create": len(steps)}}
+
+
+def k8s_state(https_port: int) -> dict[str, Any]:
+    """An AWS Load Balancer Controller Ingress listening on HTTP :80 (redirect) and HTTPS :``https_port``, with a
+    TLS host and the ALB's DNS name in its status, as pulumi-kubernetes records them."""
+    a = "alb.ingress.kubernetes.io/"
+    ingress = _res("kubernetes:networking.k8s.io/v1:Ingress", "shop", {
+        "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+        "metadata": {"name": "shop", "annotations": {
+            "kubernetes.io/ingress.class": "alb", a + "certificate-arn": "arn:aws:acm:us-east-1:1:certificate/x",
+            a + "ssl-policy": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", a + "ssl-redirect": str(https_port),
+            a + "listen-ports": f'[{{"HTTP": 80}}, {{"HTTPS": {https_port}}}]'}},
+        "spec": {"tls": [{"hosts": ["shop.server.test"]}], "rules": [{"host": "shop.server.test"}]},
+        "status": {"loadBalancer": {"ingress": [{"hostname": "k8s-shop.server.test"}]}}})
+    return {"version": 3, "deployment": {"resources": [ingress]}}

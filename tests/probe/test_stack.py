@@ -255,3 +255,19 @@ def test_progress_on_a_terminal_only(tmp_path, nginx, pki):
         assert code == 0
         assert ("tlsfence verify: 1/1 endpoints, last api.server.test:" in err.getvalue()) is shown
         assert out.getvalue().startswith(f"== api.server.test:{nginx['allowed6']}  wire conforming; configuration -")
+
+
+def test_kubernetes_ingress_is_probed_on_the_tls_ports_its_exposures_name(tmp_path, nginx, pki, capsys):
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(stack_states.k8s_state(nginx["extra"])))
+    code, out = _cli(capsys, "--from-state", str(path), "--resolve", "shop.server.test:127.0.0.1", "--resolve",
+                     "k8s-shop.server.test:127.0.0.1", "--no-dns", "--ca-file", pki.ca, "--no-revocation",
+                     "--timeout", "3", "--format", "json")
+    report = json.loads(out)
+    assert code == 0
+    assert [(e["host"], e["port"], [c["exposure"] for c in e["configuration"]["exposures"]], e["wire"]["verdict"],
+             e["drift"]) for e in report["endpoints"]] == [
+        (host, nginx["extra"], [f"ALB HTTPS listener :{nginx['extra']}"], "conforming-with-excess", None)
+        for host in ("shop.server.test", "k8s-shop.server.test")]
+    assert [(n["exposure"], n["why"], n["fails"]) for n in report["not_probed"]] == [
+        ("ALB HTTP listener :80", "plaintext: no TLS to probe", False)]

@@ -14,6 +14,7 @@ Property names are the providers' camelCase state keys (pulumi-aws 7 and pulumi-
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,12 +33,14 @@ class Row:
 
     Attributes:
         hosts: property paths (``a.b``, ``list[]`` flattens a list) holding hostnames or ``https://`` URLs.
-        port: property path of the port, or a fixed port.
+        port: property path of the port, a fixed port, or :data:`FROM_EXPOSURE`: the ``:PORT`` each exposure's
+            description names (Kubernetes front doors, whose ports come from annotations and listeners).
         tls: (property, values) that mean TLS is served; any other value means plaintext (not probed).
         via: (own property, target type tokens, target key property): the hosts are the target's.
         items: a list property whose elements each carry ``port`` and ``tls`` (classic ELB listeners).
         derive: turns the first ``hosts`` value into a hostname (the REST API endpoint from its ARN).
         off: property that, when true, means the endpoint is switched off (nothing to probe).
+        addresses: property paths holding IP addresses to connect to (the names in ``hosts`` are sent as SNI).
     """
 
     hosts: tuple[str, ...]
@@ -47,6 +50,19 @@ class Row:
     items: str | None = None
     derive: Callable[[str], str | None] | None = None
     off: str | None = None
+    addresses: tuple[str, ...] = ()
+
+
+#: ``Row.port`` value: read the port from each exposure's description (``... :443``).
+FROM_EXPOSURE = "@exposure"
+_PORT_IN_TEXT = re.compile(r":(\d{1,5})\b")
+_PLAINTEXT_IN_TEXT = re.compile(r"\b(HTTP|UDP)\b(?!S)")
+
+
+def exposure_ports(text: str) -> tuple[list[int], bool]:
+    """(ports named in an exposure description, whether it is plaintext: ``HTTP``/``UDP`` rather than TLS)."""
+    ports = [int(m) for m in _PORT_IN_TEXT.findall(text) if 0 < int(m) < 65536]
+    return ports, bool(_PLAINTEXT_IN_TEXT.search(text))
 
 
 def _execute_api(arn: str) -> str | None:
@@ -88,15 +104,32 @@ ROWS: Mapping[str, Row] = {
     "gcp:cloudrun/service:Service": Row(("statuses[].url",)),
     "gcp:cloudfunctionsv2/function:Function": Row(("url", "serviceConfig.uri")),
     "gcp:apigateway/gateway:Gateway": Row(("defaultHostname",)),
+    **{token: Row(("spec.tls[].hosts[]", "status.loadBalancer.ingress[].hostname"), FROM_EXPOSURE,
+                  addresses=("status.loadBalancer.ingress[].ip",))
+       for token in ("kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:networking.k8s.io/v1beta1:Ingress",
+                     "kubernetes:extensions/v1beta1:Ingress")},
+    "kubernetes:core/v1:Service": Row(("status.loadBalancer.ingress[].hostname",), FROM_EXPOSURE,
+                                      addresses=("status.loadBalancer.ingress[].ip",)),
+    **{token: Row(("spec.listeners[].hostname",), FROM_EXPOSURE, addresses=("status.addresses[].value",))
+       for token in ("kubernetes:gateway.networking.k8s.io/v1:Gateway",
+                     "kubernetes:gateway.networking.k8s.io/v1beta1:Gateway")},
 }
 _POLICY = "a policy: it is probed through the listeners and proxies that attach it"
 _RULE = "a listener rule: it is served on the listener named by listenerArn, which is probed"
+_ROUTE = "a route: it is served on its Gateway's listeners, which are probed"
+_K8S_CONFIG = "front-door configuration: it is probed through the Ingresses and Gateways that use it"
 #: Exposures with no endpoint of their own (policies, rules): probed through what they attach to.
 ATTACHED: Mapping[str, str] = {
     "gcp:compute/sSLPolicy:SSLPolicy": _POLICY, "gcp:compute/regionSslPolicy:RegionSslPolicy": _POLICY,
     "aws:elb/loadBalancerPolicy:LoadBalancerPolicy": _POLICY,
     "aws:lb/listenerRule:ListenerRule": _RULE, "aws:alb/listenerRule:ListenerRule": _RULE,
     "aws-native:elasticloadbalancingv2:ListenerRule": _RULE,
+    "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": _ROUTE,
+    "kubernetes:gateway.networking.k8s.io/v1beta1:HTTPRoute": _ROUTE,
+    **{token: _K8S_CONFIG for token in (
+        "kubernetes:networking.k8s.io/v1:IngressClass", "kubernetes:networking.k8s.io/v1beta1:IngressClass",
+        "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams", "kubernetes:networking.gke.io/v1:GCPGatewayPolicy",
+        "kubernetes:networking.gke.io/v1beta1:FrontendConfig")},
 }
 #: GCP proxies and forwarding rules: the address is the rule's, the names its proxy's managed certificates'.
 GCP_PROXIES = ("gcp:compute/targetHttpsProxy:TargetHttpsProxy", "gcp:compute/targetSSLProxy:TargetSSLProxy",
@@ -186,8 +219,9 @@ class Gap:
     fails: bool
 
 
-def places_of(urn: str, stack: Stack) -> tuple[list[Place], Gap | None]:
-    """Where the exposure of resource ``urn`` is reached; or ([], why nothing is probed)."""
+def places_of(urn: str, stack: Stack, texts: Sequence[str] = ()) -> tuple[list[Place], Gap | None]:
+    """Where the exposures of resource ``urn`` (described by ``texts``) are reached; or ([], why nothing is
+    probed)."""
     token, props = stack.by_urn[urn]
     if token in ATTACHED:
         return [], Gap(ATTACHED[token], False)
@@ -198,6 +232,8 @@ def places_of(urn: str, stack: Stack) -> tuple[list[Place], Gap | None]:
         return [], Gap(f"tlsfence does not know where {token} is reached (no hostname row)", True)
     if row.off and props.get(row.off) is True:
         return [], Gap(f"{row.off} is true: the endpoint is switched off", False)
+    if row.port == FROM_EXPOSURE:
+        return _named_ports(urn, token, props, row, texts)
     items = values(props, row.items + "[]") if row.items else [props]
     found: list[Place] = []
     plaintext = []
@@ -224,6 +260,34 @@ def places_of(urn: str, stack: Stack) -> tuple[list[Place], Gap | None]:
         return [], Gap("no hostname known in the stack" + (
             " (computed, not known at preview)" if _has_unknown(props) else ""), True)
     return found, None
+
+
+def _named_ports(urn: str, token: str, props: Props, row: Row, texts: Sequence[str]
+                 ) -> tuple[list[Place], Gap | None]:
+    """Hosts (and addresses) × the TLS ports the exposures' descriptions name."""
+    named = [exposure_ports(t) for t in texts]
+    ports = sorted({p for found, plain in named if not plain for p in found})
+    if not ports:
+        if named and all(plain for _f, plain in named):
+            return [], Gap("plaintext (HTTP): no TLS to probe", False)
+        return [], Gap("no port named by the exposure", True)
+    hosts = list(dict.fromkeys(h for path in row.hosts for v in values(props, path) if (h := hostname(v))))
+    ips = [v for path in row.addresses for v in values(props, path) if isinstance(v, str) and _is_ip(v)]
+    address = ips[0] if ips else None
+    targets = [(h, address) for h in hosts] or [(ip, ip) for ip in ips[:1]]
+    if not targets:
+        return [], Gap("no hostname or address known in the stack" + (
+            " (computed, not known at preview)" if _has_unknown(props) else " (status not recorded)"), True)
+    where = f"{token} '{_name(urn)}' ({', '.join(row.hosts + row.addresses)})"
+    return [Place(h, port, a, [urn], [where]) for h, a in targets for port in ports], None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _name(urn: str) -> str:

@@ -149,9 +149,15 @@ def load(state: str | None, preview: str | None, outputs: str | None, overrides:
             configured[urn] = rows
             if urn not in stack.by_urn:
                 continue
-            found_places, gap = endpoints.places_of(urn, stack)
+            found_places, gap = endpoints.places_of(urn, stack, [c.exposure for c in rows])
             if gap is not None:
                 not_probed += [NotProbed(c, gap.why, gap.fails) for c in rows]
+            ports = {p.port for p in found_places}
+            for c in rows if found_places else ():
+                named, plain = endpoints.exposure_ports(c.exposure)
+                if named and not set(named) & ports:  # e.g. the HTTP :80 side of an Ingress probed on :443
+                    why = "plaintext: no TLS to probe" if plain else f"port {named[0]} is not among the places probed"
+                    not_probed.append(NotProbed(c, why, not plain))
             places += found_places
         places += endpoints.dns_aliases(places, stack)
     if outputs:
@@ -219,7 +225,7 @@ def probe(places: Sequence[endpoints.Place], configured: Mapping[str, list[Confi
 
 def _compare(place: endpoints.Place, configured: Mapping[str, list[Configured]], result: TargetResult,
              options: VerifyOptions) -> Probed:
-    rows = tuple(c for u in place.urns for c in configured.get(u, []))
+    rows = tuple(c for u in place.urns for c in configured.get(u, []) if _serves(c, place.port))
     config = max((c.verdict for c in rows), key=lambda v: _RANK.get(v, 2)) if rows else None
     settled = result.versions and all(v.status != "unknown" for v in result.versions)
     tls = offer_decision(result.versions, options.profile).verdict.value if settled else None
@@ -229,6 +235,12 @@ def _compare(place: endpoints.Place, configured: Mapping[str, list[Configured]],
                 if _RANK[tls] < _RANK[config] else "changed outside Pulumi, or something else answers on this name")
         drift = f"configuration says {config}, the wire offers {tls} ({hint})"
     return Probed(place.host, place.port, tuple(place.origins), rows, config, result, tls, drift)
+
+
+def _serves(row: Configured, port: int) -> bool:
+    """An exposure that names its port (``HTTPS listener :8443``) is compared only with that port."""
+    named, _plain = endpoints.exposure_ports(row.exposure)
+    return not named or port in named
 
 
 def _is_ip(host: str) -> bool:
