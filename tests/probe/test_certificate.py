@@ -160,3 +160,19 @@ def test_ocsp_not_observable_when_nothing_listens():
     from tests.probe.servers import free_port
 
     assert fetch_ocsp(Endpoint("127.0.0.1", free_port(), "server.test", 1)) == (None, None)
+
+
+def test_a_chain_to_a_mozilla_root_is_mozilla_trusted(chain, monkeypatch):
+    """The Mozilla store is certifi's; here it holds the test root, so the same chain is judged ``mozilla``
+    (first) even with --ca-file, and without the intermediate the reason names both stores."""
+    from cryptography.x509.verification import Store
+
+    root, mid, mid_key, cafile = chain
+    monkeypatch.setattr(certificate, "mozilla_store", lambda: Store([root]))
+    leaf = _leaf(mid, mid_key, ["api.example.com"])
+    judged = describe([leaf.public_bytes(DER), mid.public_bytes(DER)], "api.example.com", cafile)
+    assert (judged.info.trust, judged.info.chain_trusted, judged.info.chain_error) == ("mozilla", True, None)
+    alone = describe([leaf.public_bytes(DER)], "api.example.com", cafile)
+    assert alone.info.trust == "untrusted"
+    assert alone.info.chain_error == ("Mozilla roots: no issuer of CN=test intermediate leads to a root here; "
+                                      "--ca-file: no issuer of CN=test intermediate leads to a root here")

@@ -172,3 +172,15 @@ def test_pem_crl_is_read_too(rpki, tmp_path):
     finally:
         (rpki.dir / "ca.crl").write_bytes(der)
     assert answer.status == "revoked"
+
+
+def test_sarif_reports_revoked_as_an_error_and_unknown_as_a_note(rpki, leaf_ports):
+    out = io.StringIO()
+    code = run_verify([f"server.test:{leaf_ports['revoked']}", f"server.test:{leaf_ports['down']}"], ip="127.0.0.1",
+                      timeout=3, fmt="sarif", cafile=rpki.ca, out=out, err=io.StringIO())
+    results = json.loads(out.getvalue())["runs"][0]["results"]
+    assert code == 1
+    errors = [r["message"]["text"] for r in results if r["level"] == "error"]
+    assert len(errors) == 1 and "RSA certificate is revoked (OCSP " in errors[0]
+    assert any(r["ruleId"] == "TLSF-VERIFY-004" and "revocation unknown (OCSP " in r["message"]["text"]
+               for r in results)
