@@ -47,6 +47,21 @@ def test_bad_targets_are_input_errors(text):
      "tlsfence: error: /nonexistent/targets.txt: cannot read targets file: No such file or directory\n"),
     (["verify", "x.test", "--ip", "127.0.0.1", "--profile", "nope"], "tlsfence: error: unknown profile 'nope'"),
     ([ "verify", f"{LONG_LABEL}:443"], f"tlsfence: error: cannot resolve '{LONG_LABEL}': "),
+    # Names IDNA cannot encode, with --ip (no resolution): caught before any probing, not in a prober task.
+    (["verify", f"{LONG_LABEL}:443", "--ip", "127.0.0.1"],
+     f"tlsfence: error: target '{LONG_LABEL}:443': server name '{LONG_LABEL}' cannot be encoded with IDNA: "
+     "label empty or too long\n"),
+    (["verify", "x.test", "--ip", "127.0.0.1", "--sni", "a..b"],
+     "tlsfence: error: --sni: server name 'a..b' cannot be encoded with IDNA: label empty or too long\n"),
+    (["verify", "x.test", "--ip", "127.0.0.1", "--sni", "\udcff.test"],
+     "tlsfence: error: --sni: server name '\\udcff.test' cannot be encoded with IDNA: Invalid character "
+     "'\\udcff'\n"),
+    (["verify", "x.test", "--ip", "127.0.0.1", "--sni", "é" * 300],
+     "tlsfence: error: --sni: server name '" + "é" * 80 + "' cannot be encoded with IDNA: label empty or too long\n"),
+    (["verify", "x.test", "--ip", "127.0.0.1", "--deadline", "0"],
+     "tlsfence: error: --deadline must be between 0 and 3600 seconds, not 0\n"),
+    (["verify", "x.test", "--ip", "127.0.0.1", "--deadline", "nan"],
+     "tlsfence: error: --deadline must be between 0 and 3600 seconds, not nan\n"),
 ])
 def test_usage_and_resolution_errors_exit_2_with_one_line(argv, message, capsys):
     assert main(argv) == 2

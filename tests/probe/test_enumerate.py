@@ -32,10 +32,11 @@ def by_version(results: tuple[Any, ...]) -> dict[str, Any]:
     return {r.protocol: r for r in results}
 
 
-def verify_json(port: int, pki: Pki, timeout: float = 2.0) -> tuple[int, dict[str, Any], float]:
+def verify_json(port: int, pki: Pki, timeout: float = 2.0, deadline: float = 30.0) -> tuple[int, dict[str, Any], float]:
     out = io.StringIO()
     start = time.monotonic()
-    code = run_verify([f"127.0.0.1:{port}"], sni="server.test", fmt="json", timeout=timeout, cafile=pki.ca, out=out)
+    code = run_verify([f"127.0.0.1:{port}"], sni="server.test", fmt="json", timeout=timeout, cafile=pki.ca, out=out,
+                      deadline=deadline)
     return code, json.loads(out.getvalue())[0], time.monotonic() - start
 
 
@@ -63,13 +64,42 @@ def test_plain_chain_costs_accepted_plus_one_per_version(nginx):
         "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256"]
 
 
-def test_fan_out_finds_the_same_set_with_at_most_ways_minus_one_extra(nginx):
+def test_fan_out_finds_the_same_set_within_twice_the_accepted_plus_the_chains(nginx):
     plain = by_version(Enumerator(Endpoint("127.0.0.1", nginx["allowed6"], "server.test", 3), split_ways=1).run())
-    fanned = by_version(Enumerator(Endpoint("127.0.0.1", nginx["allowed6"], "server.test", 3), split_ways=8).run())
+    fanned = by_version(Enumerator(Endpoint("127.0.0.1", nginx["allowed6"], "server.test", 3)).run())
     for version in ("TLSv1.2", "TLSv1.3"):
         assert set(fanned[version].accepted) == set(plain[version].accepted)
-    assert fanned["TLSv1.2"].handshakes <= plain["TLSv1.2"].handshakes + 7
-    assert fanned["TLSv1.3"].handshakes == 5  # five single-suite hellos, dealt out from the start
+    # Every chain ends with one refusal and each find adds at most one chain: 2 x 6 + 16 at most.
+    assert fanned["TLSv1.2"].handshakes <= 2 * 6 + 16
+    # 6 finds + 1 refusal in sequence, or 2 rounds: the six allowed suites land in six of the 16 chains.
+    assert (plain["TLSv1.2"].rounds, fanned["TLSv1.2"].rounds) == (7, 2)
+    assert fanned["TLSv1.3"].handshakes == 5 and fanned["TLSv1.3"].rounds == 1  # five single-suite hellos
+
+
+def test_adaptive_split_keeps_rounds_near_the_minimum_on_a_server_with_many_suites(nginx):
+    """80+ accepted suites: the plain chain needs accepted + 1 sequential hellos per version; the adaptive
+    split needs about log2 of that, for at most 2 x accepted + 16 connections per version."""
+    port = nginx["many"]
+    plain = by_version(Enumerator(Endpoint("127.0.0.1", port, "server.test", 3), split_ways=1).run())
+    enumerator = Enumerator(Endpoint("127.0.0.1", port, "server.test", 3))
+    adaptive = by_version(enumerator.run())
+    assert {p: r.status for p, r in adaptive.items()} == {
+        "SSLv2": "refused", "SSLv3": "refused", "TLSv1.0": "accepted", "TLSv1.1": "accepted",
+        "TLSv1.2": "accepted", "TLSv1.3": "accepted"}
+    for version in ("TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"):
+        found = adaptive[version]
+        assert set(found.accepted) == set(plain[version].accepted)
+        assert plain[version].rounds == len(found.accepted) + (version != "TLSv1.3" or len(found.accepted) < 5)
+        assert found.handshakes <= 2 * len(found.accepted) + 16
+    assert len(adaptive["TLSv1.2"].accepted) >= 40
+    assert adaptive["TLSv1.2"].rounds <= 6 and adaptive["TLSv1.0"].rounds <= 6
+    # Cross-checked with OpenSSL's own client (which knows every suite this nginx can have).
+    assert names(adaptive["TLSv1.2"].accepted) == s_client_accepted(port, "TLSv1.2")
+    assert names(adaptive["TLSv1.0"].accepted) == s_client_accepted(port, "TLSv1.0")
+    total = sum(r.handshakes for r in adaptive.values())
+    accepted = sum(len(r.accepted) for r in adaptive.values())
+    assert total <= enumerator.counter.value <= total + 8  # plus at most SPARES pre-opened connections
+    assert enumerator.counter.value <= 2 * accepted + 16 * 5 + 8
 
 
 def _unoffered(hello: Hello) -> bytes:
@@ -97,6 +127,52 @@ def test_server_picking_an_unoffered_suite_is_enumerated_one_per_hello(nginx, pk
         fake.stop()
 
 
+def _unoffered_then_stall(hello: Hello) -> bytes | str:
+    """The issue 11 server: a multi-suite TLS 1.2 hello gets a suite no hello offers (0x0A0A, a GREASE value),
+    a single-suite hello is never answered, other versions get protocol_version."""
+    if hello.version != 0x0303:
+        return ALERT_PROTOCOL_VERSION
+    if len(hello.suites) == 1:
+        return "stall"
+    return server_hello(0x0303, 0x0A0A)
+
+
+@pytest.mark.parametrize(("timeout", "deadline", "why"), [
+    # Per-connection timeout first: the first unanswered single-suite hello ends TLS 1.2 at once.
+    (1.0, 30.0, "server picked 0x0A0A, which was not offered, and did not answer a single-suite hello (0x"),
+    # Deadline first (a patient --timeout): everything still waiting is cut at the deadline.
+    (60.0, 2.0, "server picked 0x0A0A, which was not offered, and did not answer a single-suite hello (0x"),
+])
+def test_unoffered_suite_then_silence_ends_within_the_deadline(nginx, pki, timeout, deadline, why):
+    fake = FakeServer(_unoffered_then_stall, backend_port=nginx["allowed6"], stall_s=5)
+    try:
+        code, r, elapsed = verify_json(fake.port, pki, timeout=timeout, deadline=deadline)
+        assert (code, r["verdict"]) == (1, "unverifiable")
+        assert elapsed < min(timeout, deadline) + 1.5  # was 139 s and 860 connections (issue 11)
+        tls12 = {v["protocol"]: v for v in r["versions"]}["TLSv1.2"]
+        assert tls12["status"] == "unknown" and tls12["error"].startswith(why)
+        cause = "no complete answer within 1 s" if timeout < deadline else "no complete answer before the target's"
+        assert cause in tls12["error"]
+        assert r["reasons"][0].startswith("cannot determine whether TLSv1.2 is accepted (server picked 0x0A0A")
+        # 20 first hellos, one gate-full (64) of single-suite hellos, spares and certificates: not 860.
+        assert r["handshakes"] < 120
+    finally:
+        fake.stop()
+
+
+def test_a_stalling_server_ends_at_the_deadline_whatever_the_timeout(pki):
+    fake = FakeServer(lambda h: "stall", backend_port=None, stall_s=5)
+    try:
+        enumerator = Enumerator(Endpoint("127.0.0.1", fake.port, "server.test", 60), deadline=0.5)
+        start = time.monotonic()
+        results = enumerator.run()
+        assert time.monotonic() - start < 1.5
+        assert {r.status for r in results} == {"unknown"}
+        assert {r.error for r in results} == {"timeout: no complete answer before the target's deadline"}
+    finally:
+        fake.stop()
+
+
 def _max128(hello: Hello) -> bytes | None:
     """Cisco-style (testssl.sh #806): illegal_parameter for a hello with more than 128 suites."""
     return ALERT_ILLEGAL_PARAMETER if len(hello.suites) > 128 else None
@@ -113,7 +189,7 @@ def test_more_than_128_suites_intolerance_is_retried_in_chunks(nginx, pki):
         assert {s["openssl"] for s in r["suites"]["TLSv1.2"]} == s_client_accepted(fake.port, "TLSv1.2")
         notes = {v["protocol"]: v["notes"] for v in r["versions"]}
         assert notes["TLSv1.0"] == ["full hello of 179 suites refused (alert 47); retried in chunks of 127"]
-        assert notes["TLSv1.2"] == []  # dealt into 12 chains of ≤30 suites from the start
+        assert notes["TLSv1.2"] == []  # dealt into 16 chains of ≤22 suites from the start
         # The plain chain meets the intolerance at TLS 1.2 too, and recovers the same way.
         plain = by_version(Enumerator(Endpoint("127.0.0.1", fake.port, "server.test", 2), split_ways=1).run())
         assert plain["TLSv1.2"].notes == ("full hello of 352 suites refused (alert 47); retried in chunks of 127",)

@@ -184,3 +184,13 @@ def test_progress_goes_to_stderr_only_on_a_terminal(nginx, pki):
     run_verify([f"server.test:{nginx['allowed6']}"], ip="127.0.0.1", cafile=pki.ca, fmt="json", out=out, err=err)
     assert f"tlsfence verify: 1/1 done, last server.test:{nginx['allowed6']}: conforming" in err.getvalue()
     assert json.loads(out.getvalue())[0]["verdict"] == "conforming"
+
+
+def test_a_name_idna_cannot_encode_is_unverifiable_for_that_target_not_a_crash():
+    """Stack files feed names straight to verify_target (no CLI check): the endpoint is reported, not raised."""
+    from tlsfence.probe.verify import VerifyOptions, verify_target
+    from tlsfence.profiles import load_profile
+
+    result = verify_target("a..b:443", "127.0.0.1", 9, "a..b", VerifyOptions(load_profile(None)))
+    assert (result.verdict, result.handshakes) == ("unverifiable", 0)
+    assert result.reasons == ("not probed: server name 'a..b' cannot be encoded with IDNA: label empty or too long",)

@@ -46,11 +46,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="also verify the hostnames and https:// URLs in `pulumi stack output --json` output")
     add_judging_options(p)
     p.add_argument("--timeout", type=float, default=5.0, help="seconds per connection (default 5)")
-    p.add_argument("--concurrency", type=int, default=32, help="simultaneous connections per target (default 32)")
+    p.add_argument("--deadline", type=float, default=30.0,
+                   help="seconds one target may take in all; what is still undetermined then is unverifiable "
+                        "(default 30)")
+    p.add_argument("--concurrency", type=int, default=64, help="simultaneous connections per target (default 64)")
     p.add_argument("--ca-file", help="PEM file of private roots trusted besides Mozilla's (reported as private-ca)")
     p.add_argument("--no-revocation", action="store_true",
                    help="do not ask OCSP responders or fetch CRLs (air-gapped runs); revocation is 'not checked'")
-    p.add_argument("--split-ways", type=int, default=12, help=argparse.SUPPRESS)  # 1: plain elimination chains
+    p.add_argument("--split-ways", type=int, default=16, help=argparse.SUPPRESS)  # 1: plain elimination chains
     p.set_defaults(run=run)
 
 
@@ -61,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     return run_verify(args.targets, targets_file=args.targets_file, sni=args.sni, ip=args.ip, profile=args.profile,
                       strict=args.strict, allow_tls13_only=args.allow_tls13_only, timeout=args.timeout,
                       fmt=args.format, concurrency=args.concurrency, cafile=args.ca_file,
-                      split_ways=args.split_ways, revocation=not args.no_revocation, resolve=args.resolve)
+                      split_ways=args.split_ways, revocation=not args.no_revocation, resolve=args.resolve,
+                      deadline=args.deadline)
 
 
 def _run_stack(args: argparse.Namespace) -> int:
@@ -73,7 +77,7 @@ def _run_stack(args: argparse.Namespace) -> int:
         raise InputError("--from-state/--from-preview/--stack-outputs take their targets from the stack: drop "
                          "TARGET, --targets-file, --ip and --sni (use --resolve HOST:IP to redirect a name)")
     options = _options(args.profile, args.allow_tls13_only, args.timeout, args.concurrency, args.ca_file,
-                       args.split_ways, not args.no_revocation)
+                       args.split_ways, not args.no_revocation, args.deadline)
     overrides = {k: v for k, v in (("profile", args.profile), ("strict", args.strict or None),
                                    ("allow-tls13-only", args.allow_tls13_only or None)) if v is not None}
     return stack.run(state=args.from_state, preview=args.from_preview, outputs=args.stack_outputs,
@@ -83,19 +87,21 @@ def _run_stack(args: argparse.Namespace) -> int:
 
 
 def _options(profile: str | None, allow_tls13_only: bool, timeout: float, concurrency: int, cafile: str | None,
-             split_ways: int, revocation: bool) -> dict[str, Any]:
+             split_ways: int, revocation: bool, deadline: float = 30.0) -> dict[str, Any]:
     """Validated :class:`~tlsfence.probe.verify.VerifyOptions` fields (bad values are input errors)."""
     if not 0 < timeout <= 300:
         raise InputError(f"--timeout must be between 0 and 300 seconds, not {timeout:g}")
     if not 0 < concurrency <= 256:
         raise InputError(f"--concurrency must be between 1 and 256, not {concurrency}")
+    if not 0 < deadline <= 3600:
+        raise InputError(f"--deadline must be between 0 and 3600 seconds, not {deadline:g}")
     if cafile:
         from tlsfence.probe.certificate import file_store
 
         file_store(cafile)  # an unreadable or empty --ca-file is a usage error before any probing
     return {"profile": load_profile(profile).with_options(allow_tls13_only=allow_tls13_only or None),
             "timeout": timeout, "concurrency": concurrency, "cafile": cafile, "split_ways": max(1, split_ways),
-            "revocation": revocation}
+            "revocation": revocation, "deadline": deadline}
 
 
 def parse_target(text: str) -> tuple[str, int]:
@@ -139,14 +145,16 @@ def _read_targets(path: str) -> list[str]:
 
 def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
                ip: str | None = None, profile: str | None = None, strict: bool = False,
-               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 32,
-               cafile: str | None = None, split_ways: int = 12, revocation: bool = True,
-               resolve: Sequence[str] = (), out: TextIO | None = None, err: TextIO | None = None) -> int:
+               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 64,
+               cafile: str | None = None, split_ways: int = 16, revocation: bool = True,
+               resolve: Sequence[str] = (), out: TextIO | None = None, err: TextIO | None = None,
+               deadline: float = 30.0) -> int:
     """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""
     # Imported here so that building the CLI parser does not load cryptography for other commands.
     from tlsfence.probe.output import render
     from tlsfence.probe.report import TargetResult
     from tlsfence.probe.verify import VerifyOptions, verify_target
+    from tlsfence.probe.wire import encode_sni
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -154,7 +162,7 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
     if not names:
         raise InputError("no target given: pass HOST[:PORT] or --targets-file FILE")
     options = VerifyOptions(**_options(profile, allow_tls13_only, timeout, concurrency, cafile, split_ways,
-                                       revocation))
+                                       revocation, deadline))
     from tlsfence.probe.stack import parse_resolve
 
     hosts = parse_resolve(resolve)
@@ -163,6 +171,11 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
         host, port = parse_target(name)
         address = hosts.get(host.rstrip(".").lower()) or _resolve(host, ip)
         server_name = sni or (None if _is_ip(host) else host)
+        if server_name and not _is_ip(server_name):
+            try:
+                encode_sni(server_name)
+            except ValueError as e:
+                raise InputError(f"{'--sni' if sni else 'target ' + repr(name)}: {e}") from None
         jobs.append((name, address, port, server_name))
     progress = err.isatty()
     done = 0

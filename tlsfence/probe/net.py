@@ -129,3 +129,196 @@ def _close(sock: socket.socket) -> None:
         sock.close()
     except OSError:
         pass
+
+
+class Connector:
+    """Connections to one endpoint for the enumeration's event loop, capped, counted, optionally pre-opened.
+
+    A follow-up hello can only be written once the previous answer is known, but its TCP connection can be
+    opened before: ``spares`` connections are kept open ahead of need, so a chain's later hellos cost one round
+    trip instead of two (connect, then hello). At most ``spares`` connections are wasted, whatever the server:
+    the constant in "2 × accepted + constant". A spare the server closed meanwhile is replaced by a fresh
+    connection once (``exchange`` retries), so a stale spare never reads as a refusal.
+
+    Attributes:
+        endpoint: where to connect.
+        counter: connections opened (spares included).
+        limit: simultaneous connections (spares included).
+        spares: connections to keep open ahead of need (0: none).
+    """
+
+    def __init__(self, endpoint: Endpoint, counter: Counter, limit: int, spares: int = 0) -> None:
+        import asyncio
+
+        self.endpoint = endpoint
+        self.counter = counter
+        self.spares = max(0, min(spares, limit - 1))
+        self._gate = asyncio.Semaphore(max(1, limit))
+        self._idle: list[socket.socket] = []
+        self._opening = 0
+        self._closed = False
+        self._tasks: set[object] = set()
+
+    async def _connect(self, timeout: float) -> socket.socket:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        self.counter.bump()
+        sock = socket.socket(socket.AF_INET6 if ":" in self.endpoint.address else socket.AF_INET,
+                             socket.SOCK_STREAM)
+        sock.setblocking(False)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        where = f"{self.endpoint.address}:{self.endpoint.port}"
+        try:
+            async with asyncio.timeout(timeout):
+                await loop.sock_connect(sock, (self.endpoint.address, self.endpoint.port))
+        except TimeoutError as e:
+            _close(sock)
+            raise Undetermined("timeout", f"connect to {where} timed out") from e
+        except OSError as e:
+            _close(sock)
+            raise Undetermined("connect", f"cannot connect to {where}: {e.strerror or e}") from e
+        except BaseException:  # cancelled (deadline, or the version ended)
+            _close(sock)
+            raise
+        return sock
+
+    def _top_up(self) -> None:
+        """Open spares in the background while the gate has room for them."""
+        import asyncio
+
+        while not self._closed and len(self._idle) + self._opening < self.spares and not self._gate.locked():
+            self._opening += 1
+            task = asyncio.get_running_loop().create_task(self._open_spare())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _open_spare(self) -> None:
+        try:
+            await self._gate.acquire()
+        except BaseException:
+            self._opening -= 1
+            raise
+        try:
+            sock = await self._connect(self.endpoint.timeout)
+        except BaseException as e:
+            self._gate.release()
+            if isinstance(e, Undetermined):
+                return
+            raise
+        finally:
+            self._opening -= 1
+        if self._closed:
+            _close(sock)
+            self._gate.release()
+        else:
+            self._idle.append(sock)
+
+    async def acquire(self, timeout: float, wanted: Callable[[], bool] | None = None) -> tuple[socket.socket, bool]:
+        """A connected socket (and whether it was a spare); release it with :meth:`release`.
+
+        ``wanted`` is asked once a slot is free, before connecting: False raises :class:`Undetermined`
+        (``cancelled``), so hellos queued behind a server's silence are dropped without a connection.
+        """
+        if self._idle:
+            sock = self._idle.pop(0)  # oldest first: the order a one-connection-at-a-time server accepts them
+            self._top_up()
+            return sock, True
+        await self._gate.acquire()
+        if wanted is not None and not wanted():
+            self._gate.release()
+            raise Undetermined("cancelled", "no longer needed")
+        try:
+            sock = await self._connect(timeout)
+        except BaseException:
+            self._gate.release()
+            raise
+        self._top_up()
+        return sock, False
+
+    def release(self, sock: socket.socket) -> None:
+        """Close ``sock`` and free its slot."""
+        _close(sock)
+        self._gate.release()
+
+    def close(self) -> None:
+        """Close every spare (the enumeration is over)."""
+        self._closed = True
+        for task in list(self._tasks):
+            task.cancel()  # type: ignore[attr-defined]
+        while self._idle:
+            self.release(self._idle.pop())
+
+    async def exchange(self, hello: bytes, parse: Callable[[bytes], T | None], deadline: float, *,
+                       on_connect: Callable[[], None] | None = None,
+                       wanted: Callable[[], bool] | None = None) -> T | None:
+        """:func:`exchange` on the event loop, ending by ``deadline`` (``loop.time()``) at the latest.
+
+        ``on_connect`` is called once a connection is ready (the hello is about to be sent); ``wanted`` as in
+        :meth:`acquire`.
+        """
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for attempt in (0, 1):
+            left = deadline - loop.time()
+            if left <= 0:
+                raise Undetermined("timeout", "the target's deadline was reached")
+            sock, spare = await self.acquire(min(self.endpoint.timeout, left), wanted)
+            if on_connect is not None and not attempt:
+                on_connect()
+            try:
+                reply = await _exchange_async(loop, sock, hello, parse, self.endpoint.timeout, deadline)
+            except _Stale:
+                if spare and not attempt:
+                    continue
+                raise Undetermined("reset", "connection reset by the server") from None
+            finally:
+                self.release(sock)
+            if reply is None and spare and not attempt:
+                continue  # a closed spare proves nothing: ask again on a fresh connection
+            return reply
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Stale(Exception):
+    """The connection was reset before any byte of an answer (a refusal by RST, or a spare the server dropped)."""
+
+
+async def _exchange_async(loop: object, sock: socket.socket, hello: bytes, parse: Callable[[bytes], T | None],
+                          timeout: float, deadline: float) -> T | None:
+    """Send and read until ``parse`` is satisfied, within ``timeout`` and before ``deadline`` (loop time).
+
+    Same outcomes as :func:`_exchange`, except that a reset before any answer raises :class:`_Stale`.
+    """
+    import asyncio
+
+    data = b""
+    now = loop.time()  # type: ignore[attr-defined]
+    cut_by_deadline = deadline < now + timeout
+    try:
+        async with asyncio.timeout_at(min(now + timeout, deadline)):
+            await loop.sock_sendall(sock, hello)  # type: ignore[attr-defined]
+            while len(data) < MAX_READ:
+                chunk = await loop.sock_recv(sock, 65536)  # type: ignore[attr-defined]
+                if not chunk:
+                    if data:
+                        raise Undetermined("truncated", f"connection closed after {len(data)} bytes")
+                    return None
+                data += chunk
+                try:
+                    message = parse(data)
+                except ProtocolError as e:
+                    raise Undetermined("protocol", str(e)) from e
+                if message is not None:
+                    return message
+            raise Undetermined("protocol", f"no complete answer in {MAX_READ} bytes")
+    except TimeoutError as e:
+        why = "before the target's deadline" if cut_by_deadline else f"within {timeout:g} s"
+        raise Undetermined("timeout", f"no complete answer {why}") from e
+    except (ConnectionResetError, BrokenPipeError) as e:
+        if not data:
+            raise _Stale() from e
+        raise Undetermined("reset", "connection reset by the server") from e
+    except OSError as e:
+        raise Undetermined("reset", f"connection error: {e.strerror or e}") from e

@@ -52,6 +52,8 @@ class VersionResult:
         handshakes: connections this version used.
         error: why the status is ``unknown``.
         notes: quirks met on the way (unoffered suite picked, >128-suite intolerance, ...).
+        rounds: the longest sequence of hellos that each waited for the previous answer (the time it took, in
+            connect + hello round trips).
     """
 
     protocol: str
@@ -60,12 +62,13 @@ class VersionResult:
     handshakes: int = 0
     error: str | None = None
     notes: tuple[str, ...] = ()
+    rounds: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {"protocol": self.protocol, "status": self.status,
                 "accepted": [suite_names(self.protocol, c) for c in self.accepted],
-                "handshakes": self.handshakes, "error": self.error, "notes": list(self.notes)}
+                "handshakes": self.handshakes, "rounds": self.rounds, "error": self.error, "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from tlsfence.probe.enumerate import SPLIT_WAYS, Enumerator
+from tlsfence.probe.enumerate import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, SPLIT_WAYS, Enumerator
 from tlsfence.probe.net import Endpoint
 from tlsfence.probe.report import CertificateInfo, TargetResult, VersionResult, suite_names
+from tlsfence.probe.wire import encode_sni
 from tlsfence.profiles import Profile
 from tlsfence.suites import registry
 from tlsfence.verdicts import Decision, TlsOffer, Verdict, judge, unverifiable
@@ -36,25 +37,41 @@ class VerifyOptions:
         cafile: PEM bundle of trusted roots; None means Mozilla's roots from certifi.
         split_ways: parallel chains per version after the first accepted suite (1: plain elimination).
         revocation: ask each leaf's OCSP responder / CRL distribution point (``--no-revocation``: no).
+        deadline: seconds one target may take in all; what is still undetermined then is ``unverifiable``.
     """
 
     profile: Profile
     timeout: float = 5.0
-    concurrency: int = 32
+    concurrency: int = DEFAULT_CONCURRENCY
     cafile: str | None = None
     split_ways: int = SPLIT_WAYS
     revocation: bool = True
+    deadline: float = DEFAULT_DEADLINE
 
 
 def verify_target(target: str, address: str, port: int, sni: str | None, options: VerifyOptions) -> TargetResult:
     """Probe one endpoint; never raises for network trouble (it becomes ``errors`` and ``unverifiable``)."""
     started = time.monotonic()
-    endpoint = Endpoint(address, port, sni, options.timeout)
-    enumerator = Enumerator(endpoint, options.concurrency, options.split_ways)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tlsfence-cert") as pool:
+    if sni is not None:
+        try:
+            encode_sni(sni)
+        except ValueError as e:  # a name from a stack file: reported for this endpoint, never raised in a task
+            return TargetResult(target=target, ip=address, port=port, sni=sni, versions=(), certificates=(),
+                                verdict=Verdict.UNVERIFIABLE.value, excess=(), reasons=(f"not probed: {e}",),
+                                warnings=(), handshakes=0, elapsed_s=0.0, errors=(str(e),),
+                                profile=options.profile.name)
+    endpoint = Endpoint(address, port, sni, min(options.timeout, options.deadline))
+    enumerator = Enumerator(endpoint, options.concurrency, options.split_ways, deadline=options.deadline)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tlsfence-cert")
+    try:
         certs_f = pool.submit(_certificates, endpoint, sni or address, options)
         versions = enumerator.run()
-        certs, cert_errors, extra = certs_f.result()
+        try:
+            certs, cert_errors, extra = certs_f.result(timeout=max(0.0, started + options.deadline - time.monotonic()))
+        except TimeoutError:
+            certs, cert_errors, extra = (), [f"not finished within the {options.deadline:g} s deadline"], 0
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     decision, warnings, errors = decide(versions, certs, cert_errors, options.profile, sni or address)
     return TargetResult(
         target=target, ip=address, port=port, sni=sni, versions=versions, certificates=certs,

@@ -85,12 +85,32 @@ def _ext(kind: int, body: bytes) -> bytes:
     return _u16(kind) + _vec(body)
 
 
+_GROUPS_EXT = _ext(10, _vec(struct.pack(f"!{len(GROUPS)}H", *GROUPS)))
+_SIGALGS_EXT = _ext(13, _vec(struct.pack(f"!{len(SIGALGS)}H", *SIGALGS)))
+
+
 def _is_ip(name: str) -> bool:
     try:
         ipaddress.ip_address(name)
     except ValueError:
         return False
     return True
+
+
+def encode_sni(name: str) -> bytes:
+    """The SNI host_name for ``name`` (IDNA, RFC 6066 §3), or :class:`ValueError` saying why it cannot be sent.
+
+    Checked once before probing (``verify`` turns the error into a one-line usage error) so that no prober
+    task ever meets an unencodable name.
+    """
+    try:
+        encoded = name.rstrip(".").encode("idna")
+    except UnicodeError as e:
+        reason = str(e.__cause__ or e).removeprefix("encoding with 'idna' codec failed (UnicodeError: ").rstrip(")")
+        raise ValueError(f"server name {name[:80]!r} cannot be encoded with IDNA: {reason}") from None
+    if not encoded or len(encoded) > 253:
+        raise ValueError(f"server name {name[:80]!r} is not a DNS name of 1 to 253 characters")
+    return encoded
 
 
 def _padding_needed(length: int) -> int:
@@ -123,12 +143,12 @@ def build_client_hello(version: str, ciphers: Sequence[int], server_name: str | 
     suites = list(ciphers) + ([RENEGOTIATION_SCSV] if version == "SSLv3" else [])
     exts = b""
     if server_name and not _is_ip(server_name):
-        host = server_name.encode("idna")
+        host = encode_sni(server_name)
         exts += _ext(0, _vec(b"\x00" + _vec(host)))
-    exts += _ext(10, _vec(b"".join(_u16(g) for g in GROUPS)))
+    exts += _GROUPS_EXT
     exts += _ext(11, _vec(b"\x00\x01\x02", 1))
     if version in ("TLSv1.2", "TLSv1.3"):
-        exts += _ext(13, _vec(b"".join(_u16(s) for s in SIGALGS)))
+        exts += _SIGALGS_EXT
     if version != "SSLv3":
         exts += _ext(0xFF01, b"\x00")
     exts += _ext(23, b"")
@@ -139,7 +159,7 @@ def build_client_hello(version: str, ciphers: Sequence[int], server_name: str | 
         exts += _ext(51, _vec(_u16(29) + _vec(os.urandom(32))))
         exts += _ext(45, _vec(b"\x01", 1))
     rnd = random if random is not None else os.urandom(32)
-    body = _u16(legacy) + rnd + _vec(os.urandom(32), 1) + _vec(b"".join(_u16(c) for c in suites)) + b"\x01\x00"
+    body = _u16(legacy) + rnd + _vec(os.urandom(32), 1) + _vec(struct.pack(f"!{len(suites)}H", *suites)) + b"\x01\x00"
     pad = _padding_needed(4 + len(body) + 2 + len(exts))
     if pad:
         exts += _ext(21, bytes(pad - 4))
