@@ -1,12 +1,25 @@
-"""Benchmark ``tlsfence verify`` against sslyze and testssl.sh through a 50 ms RTT loopback proxy.
+"""Benchmark ``tlsfence verify`` against sslyze, sslscan and nmap's ssl-enum-ciphers at 0 ms and 50 ms RTT.
 
-Starts nginx on 127.0.0.1 with the lab servers of ../shared/reference/tls_probing_notes.md (A conforming,
-B nonconforming, D six allowed suites with X25519 only), puts an asyncio proxy in front of each that delays
-every chunk by RTT/2 each way (and the first client chunk by a further RTT, standing in for the TCP connect),
-counts connections at the proxy, runs each tool several times and reports median wall time, connections and
-whether the accepted sets agree. Only 127.0.0.1 is used.
+nginx on 127.0.0.1 serves three configurations: S3 (3 TLS 1.2 suites + 3 TLS 1.3), S20 (about 20 accepted
+suites) and S110 (about 110, over TLS 1.0-1.3). For RTT > 0 an asyncio proxy in front of each server delays
+every chunk by RTT/2 each way; the kernel completes a loopback TCP connect at once, so the proxy charges the
+connect round trip on the first client chunk: it reaches the server no sooner than 1.5 RTT after the
+connection was accepted (and RTT/2 after it was sent), which is what a real connect + send costs, whether the
+client writes at once or later. Connections are counted by nginx itself (``stub_status`` accepts), so the
+count is the same at any RTT. Tools run alternately (one run of each, in rotating order, then again), the
+median of ``--runs`` is reported, and the accepted sets of every tool are compared with tlsfence's.
 
-    python benchmarks/bench_verify.py [--runs 3] [--testssl-runs 1] [--rtt-ms 50] [--out benchmarks/RESULTS-verify.md]
+The physical limit of a server is the time no prober can beat: one TCP connect plus one ClientHello round
+trip, 2 × RTT, whatever the server (every suite offered alone, in parallel). tlsfence's own time
+(``elapsed_s``, the probing without interpreter start-up) is shown next to it, and so is the number of
+sequential hello rounds its enumeration needed. Only 127.0.0.1 is used.
+
+    python benchmarks/bench_verify.py [--runs 5] [--rtt-ms 0 50] [--tools tlsfence,sslyze,sslscan,nmap]
+                                      [--out benchmarks/RESULTS-verify.md]
+
+sslscan and nmap are not test dependencies: ``apt-get install sslscan nmap`` (Debian 12: sslscan 2.0.7,
+nmap 7.93); a tool that is not installed is skipped and says so. testssl.sh (``--tools ...,testssl``) is slow
+(15-60 s a run) and off by default.
 """
 
 from __future__ import annotations
@@ -14,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import shutil
 import statistics
@@ -22,53 +36,60 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.probe.conftest import ALLOWED6  # noqa: E402
 from tests.probe.servers import Nginx, free_port, make_pki, nginx_server_block  # noqa: E402
 from tlsfence.suites import registry  # noqa: E402
 
-SERVERS = {  # name → (certs, protocols, ciphers, extra); notes §2 servers A, B, D
-    "A": (["rsa"], "TLSv1.2 TLSv1.3",
-          "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-SHA256", ""),
-    "B": (["rsa"], "TLSv1 TLSv1.1 TLSv1.2",
-          "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:AES256-SHA:AES128-SHA:@SECLEVEL=0",
-          ""),
-    "D": (["rsa", "ecdsa"], "TLSv1.2 TLSv1.3", ALLOWED6, "ssl_ecdh_curve X25519;"),
+TLS13_ALL = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:" \
+            "TLS_AES_128_CCM_8_SHA256"
+SERVERS = {  # name → (certs, protocols, ciphers, extra directives)
+    "S3": (["rsa"], "TLSv1.2 TLSv1.3",
+           "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-SHA256", ""),
+    "S20": (["rsa", "ecdsa"], "TLSv1.2 TLSv1.3", "ECDHE+AESGCM:ECDHE+CHACHA20:ECDHE+AES:RSA+AESGCM", ""),
+    "S110": (["rsa", "ecdsa"], "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3", "ALL:COMPLEMENTOFALL:@SECLEVEL=0",
+             f"ssl_conf_command Ciphersuites {TLS13_ALL};"),
 }
 VERSIONS = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+SNI = "server.test"
 
 
 class LatencyProxy:
-    """127.0.0.1:listen → 127.0.0.1:backend, every chunk delayed by rtt/2; counts connections."""
+    """127.0.0.1:port → 127.0.0.1:backend, every chunk delayed by rtt/2, the connect round trip on the first."""
 
     def __init__(self, backend: int, rtt: float) -> None:
-        self.backend, self.half, self.port, self.connections = backend, rtt / 2, free_port(), 0
+        self.backend, self.rtt, self.port = backend, rtt, free_port()
         self._tasks: set[asyncio.Task] = set()  # asyncio keeps only weak references to tasks
 
     async def start(self) -> None:
-        await asyncio.start_server(self._handle, "127.0.0.1", self.port, backlog=1024)
+        await asyncio.start_server(self._handle, "127.0.0.1", self.port, backlog=4096)
+
+    def _keep(self, task: asyncio.Task | None) -> None:
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        me = asyncio.current_task()
-        if me is not None:
-            self._tasks.add(me)
-            me.add_done_callback(self._tasks.discard)
+        loop = asyncio.get_running_loop()
+        accepted = loop.time()
+        self._keep(asyncio.current_task())
         try:
             b_reader, b_writer = await asyncio.open_connection("127.0.0.1", self.backend)
         except OSError:
             writer.close()
             return
-        await asyncio.gather(self._pump(reader, b_writer, first_extra=2 * self.half),
-                             self._pump(b_reader, writer, first_extra=0.0), return_exceptions=True)
+        await asyncio.gather(self._pump(reader, b_writer, not_before=accepted + 1.5 * self.rtt),
+                             self._pump(b_reader, writer, not_before=0.0), return_exceptions=True)
         for w in (writer, b_writer):
             w.close()
 
-    async def _pump(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, first_extra: float) -> None:
+    async def _pump(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, not_before: float) -> None:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
@@ -90,14 +111,12 @@ class LatencyProxy:
                     pass
 
         task = asyncio.create_task(deliver())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        extra = first_extra
+        self._keep(task)
         try:
             while True:
                 data = await src.read(65536)
-                await queue.put((loop.time() + self.half + extra, data))
-                extra = 0.0
+                await queue.put((max(loop.time() + self.rtt / 2, not_before), data))
+                not_before = 0.0
                 if not data:
                     break
         except OSError:
@@ -105,32 +124,41 @@ class LatencyProxy:
         await task
 
 
-def start_proxies(backends: dict[str, int], rtt: float) -> dict[str, LatencyProxy]:
+def start_proxies(backends: dict[str, int], rtt: float) -> dict[str, int]:
+    """Proxy port per server (the backend itself at 0 ms: nothing to delay, no proxy CPU in the way)."""
+    if rtt <= 0:
+        return dict(backends)
     loop = asyncio.new_event_loop()
     proxies = {name: LatencyProxy(port, rtt) for name, port in backends.items()}
     threading.Thread(target=loop.run_forever, daemon=True).start()
     for p in proxies.values():
         asyncio.run_coroutine_threadsafe(p.start(), loop).result(timeout=5)
-    return proxies
+    return {name: p.port for name, p in proxies.items()}
 
 
-INTERNAL: dict[str, list[float]] = {}  # module → elapsed_s reported by tlsfence itself (no interpreter start-up)
+def _by_openssl(name: str) -> str:
+    """IANA name of an OpenSSL suite name (sslscan prints those for TLS <= 1.2)."""
+    suite = next((s for s in registry().suites if s.openssl == name), None)
+    return suite.iana if suite else name
 
 
-def run_tlsfence(port: int, ca: str, module: str) -> dict[str, set[str]]:
-    out = subprocess.run([sys.executable, "-m", module, "verify", f"server.test:{port}", "--ip", "127.0.0.1",
-                          "--ca-file", ca, "--format", "json", "--timeout", "5"],
-                         capture_output=True, text=True, timeout=120, cwd=ROOT).stdout
+INTERNAL: dict[tuple[float, str], list[tuple[float, int]]] = {}  # (rtt, server) → (elapsed_s, max rounds)
+
+
+def tool_tlsfence(port: int, ca: str, key: tuple[float, str]) -> dict[str, set[str]]:
+    out = subprocess.run([sys.executable, "-m", "tlsfence", "verify", f"{SNI}:{port}", "--ip", "127.0.0.1",
+                          "--ca-file", ca, "--format", "json"], capture_output=True, text=True, timeout=120,
+                         cwd=ROOT).stdout
     result = json.loads(out)[0]
-    INTERNAL.setdefault(module, []).append(result["elapsed_s"])
+    INTERNAL.setdefault(key, []).append((result["elapsed_s"], max(v.get("rounds", 0) for v in result["versions"])))
     return {v: {s["iana"] for s in result["suites"].get(v, [])} for v in VERSIONS}
 
 
-def run_sslyze(port: int, tmp: Path) -> dict[str, set[str]]:
+def tool_sslyze(port: int, tmp: Path) -> dict[str, set[str]]:
     path = tmp / "sslyze.json"
     subprocess.run([sys.executable, "-m", "sslyze", "--sslv2", "--sslv3", "--tlsv1", "--tlsv1_1", "--tlsv1_2",
                     "--tlsv1_3", "--mozilla_config", "disable", "--quiet", "--json_out", str(path),
-                    f"server.test:{port}{{127.0.0.1}}"], capture_output=True, text=True, timeout=300)
+                    f"{SNI}:{port}{{127.0.0.1}}"], capture_output=True, text=True, timeout=300)
     scan = json.loads(path.read_text())["server_scan_results"][0]["scan_result"]
     keys = dict(zip(VERSIONS, ("ssl_2_0_cipher_suites", "ssl_3_0_cipher_suites", "tls_1_0_cipher_suites",
                                "tls_1_1_cipher_suites", "tls_1_2_cipher_suites", "tls_1_3_cipher_suites"), strict=True))
@@ -138,12 +166,47 @@ def run_sslyze(port: int, tmp: Path) -> dict[str, set[str]]:
             for v, k in keys.items()}
 
 
-def run_testssl(port: int, tmp: Path) -> dict[str, set[str]]:
+SSLSCAN_ARGS = ["--no-colour", "--no-groups", "--no-heartbleed", "--no-renegotiation", "--no-compression",
+                "--no-fallback", f"--sni-name={SNI}", "--xml=-"]
+
+
+def tool_sslscan(port: int) -> dict[str, set[str]]:
+    out = subprocess.run(["sslscan", *SSLSCAN_ARGS, f"127.0.0.1:{port}"], capture_output=True, text=True,
+                         timeout=300).stdout
+    found: dict[str, set[str]] = {v: set() for v in VERSIONS}
+    for c in ET.fromstring(out[out.index("<?xml"):]).iter("cipher"):
+        version = c.get("sslversion", "")
+        version = {"TLSv1": "TLSv1.0"}.get(version, version)
+        if c.get("status") in ("accepted", "preferred") and version in found:
+            name = c.get("cipher", "")
+            found[version].add(name if name.startswith("TLS_") else _by_openssl(name))
+    return found
+
+
+def tool_nmap(port: int) -> dict[str, set[str]]:
+    out = subprocess.run(["nmap", "-Pn", "-n", "-p", str(port), "--script", "ssl-enum-ciphers", "--script-args",
+                          f"tls.servername={SNI}", "-oX", "-", "127.0.0.1"], capture_output=True, text=True,
+                         timeout=600).stdout
+    found: dict[str, set[str]] = {v: set() for v in VERSIONS}
+    names = {"SSLv3": "SSLv3", "TLSv1.0": "TLSv1.0", "TLSv1.1": "TLSv1.1", "TLSv1.2": "TLSv1.2", "TLSv1.3": "TLSv1.3"}
+    for table in ET.fromstring(out).iter("table"):
+        version = names.get(table.get("key", ""))
+        if version is None:
+            continue
+        for ciphers in table.iter("table"):
+            if ciphers.get("key") != "ciphers":
+                continue
+            for entry in ciphers.iter("elem"):
+                if entry.get("key") == "name" and entry.text:
+                    found[version].add(entry.text.replace("TLS_AKE_WITH_", "TLS_"))
+    return found
+
+
+def tool_testssl(port: int, tmp: Path) -> dict[str, set[str]]:
     path = tmp / "testssl.json"
     path.unlink(missing_ok=True)
     subprocess.run(["testssl", "--ip=127.0.0.1", "--nodns=none", "-E", "--warnings=off", "--color", "0",
-                    "--jsonfile", str(path), f"https://server.test:{port}"],
-                   capture_output=True, text=True, timeout=600)
+                    "--jsonfile", str(path), f"https://{SNI}:{port}"], capture_output=True, text=True, timeout=900)
     names = {"ssl2": "SSLv2", "ssl3": "SSLv3", "tls1": "TLSv1.0", "tls1_1": "TLSv1.1", "tls1_2": "TLSv1.2",
              "tls1_3": "TLSv1.3"}
     found: dict[str, set[str]] = {v: set() for v in VERSIONS}
@@ -156,101 +219,150 @@ def run_testssl(port: int, tmp: Path) -> dict[str, set[str]]:
     return found
 
 
-def startup(module: str, runs: int = 5) -> float:
-    """Median wall time of ``python -m MODULE verify --help``: interpreter and import cost alone."""
-    times = []
-    for _ in range(runs):
-        start = time.monotonic()
-        subprocess.run([sys.executable, "-m", module, "verify", "--help"], capture_output=True, timeout=60, cwd=ROOT)
-        times.append(time.monotonic() - start)
-    return statistics.median(times)
+LABELS = {"tlsfence": "tlsfence verify", "sslyze": "sslyze 6", "sslscan": "sslscan 2.0.7",
+          "nmap": "nmap 7.93 ssl-enum-ciphers", "testssl": "testssl.sh -E"}
+BINARIES = {"sslscan": "sslscan", "nmap": "nmap", "testssl": "testssl"}
 
 
-def measure(label: str, fn, proxy: LatencyProxy, runs: int) -> dict:
-    times, conns, sets = [], [], None
-    for _ in range(runs):
-        before = proxy.connections
-        start = time.monotonic()
-        sets = fn()
-        times.append(time.monotonic() - start)
-        time.sleep(0.3)  # let late connections (closes) land before counting
-        conns.append(proxy.connections - before)
-    print(f"  {label}: {statistics.median(times):.2f} s, {statistics.median(conns)} connections", flush=True)
-    return {"time": statistics.median(times), "conns": statistics.median(conns), "sets": sets, "runs": runs}
+class Accepts:
+    """Connections nginx accepted so far (``stub_status``), minus the status requests themselves."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.own = port, 0
+
+    def __call__(self) -> int:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=5).read().decode()
+        self.own += 1
+        return int(text.splitlines()[2].split()[0]) - self.own
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--testssl-runs", type=int, default=1)
-    parser.add_argument("--rtt-ms", type=float, default=50.0)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rtt-ms", type=float, nargs="+", default=[0.0, 50.0])
+    parser.add_argument("--tools", default="tlsfence,sslyze,sslscan,nmap")
+    parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS-verify.md"))
     args = parser.parse_args()
+    tools = [t for t in args.tools.split(",") if t]
+    missing = [t for t in tools if t in BINARIES and shutil.which(BINARIES[t]) is None]
+    tools = [t for t in tools if t not in missing]
+    servers = [s for s in args.servers.split(",") if s]
+    # What ``pip install`` does: without it (PYTHONDONTWRITEBYTECODE, a fresh checkout) every run would compile
+    # tlsfence's modules again, a cost no installed copy pays.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "tlsfence")], check=True,
+                   capture_output=True, timeout=120, env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
     tmp = Path(tempfile.mkdtemp(prefix="bench-verify-"))
     pki = make_pki(tmp)
-    ports = {n: free_port() for n in SERVERS}
-    nginx = Nginx(tmp, [nginx_server_block(ports[n], pki, *SERVERS[n]) for n in SERVERS], list(ports.values()))
-    rows: dict[str, dict[str, dict]] = {}
+    dh = tmp / "dh.pem"
+    subprocess.run(["openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out",
+                    str(dh)], check=True, capture_output=True, timeout=60)
+    ports = {n: free_port() for n in servers}
+    status_port = free_port()
+    blocks = [nginx_server_block(ports[n], pki, *SERVERS[n][:3], SERVERS[n][3] + f" ssl_dhparam {dh};")
+              for n in servers]
+    blocks.append(f"server {{ listen 127.0.0.1:{status_port}; location /status {{ stub_status; }} }}")
+    nginx = Nginx(tmp, blocks, [*ports.values(), status_port])
+    accepts = Accepts(status_port)
+    rows: dict[tuple[float, str], dict[str, dict]] = {}
     try:
-        proxies = start_proxies(ports, args.rtt_ms / 1000)
-        for name, proxy in proxies.items():
-            print(f"server {name} (proxy 127.0.0.1:{proxy.port} → {ports[name]})", flush=True)
-            tools = {
-                "tlsfence verify": (lambda p=proxy: run_tlsfence(p.port, pki.ca, "tlsfence"), args.runs),
-                "python -m tlsfence.probe verify": (lambda p=proxy: run_tlsfence(p.port, pki.ca, "tlsfence.probe"),
-                                                    args.runs),
-                "sslyze": (lambda p=proxy: run_sslyze(p.port, tmp), args.runs),
-            }
-            if shutil.which("testssl") and args.testssl_runs > 0:
-                tools["testssl.sh -E"] = (lambda p=proxy: run_testssl(p.port, tmp), args.testssl_runs)
-            rows[name] = {label: measure(label, fn, proxy, runs) for label, (fn, runs) in tools.items()}
+        for rtt_ms in args.rtt_ms:
+            front = start_proxies(ports, rtt_ms / 1000)
+            for name in servers:
+                port = front[name]
+                key = (rtt_ms, name)
+                runners: dict[str, Callable[[], dict[str, set[str]]]] = {
+                    "tlsfence": lambda p=port, k=key: tool_tlsfence(p, pki.ca, k),
+                    "sslyze": lambda p=port: tool_sslyze(p, tmp),
+                    "sslscan": lambda p=port: tool_sslscan(p),
+                    "nmap": lambda p=port: tool_nmap(p),
+                    "testssl": lambda p=port: tool_testssl(p, tmp),
+                }
+                got: dict[str, dict] = {t: {"times": [], "conns": [], "sets": None} for t in tools}
+                for run in range(args.runs):
+                    order = tools[run % len(tools):] + tools[:run % len(tools)]  # rotate: nobody always first
+                    for tool in order:
+                        before = accepts()
+                        start = time.monotonic()
+                        sets = runners[tool]()
+                        got[tool]["times"].append(time.monotonic() - start)
+                        time.sleep(0.2 + 2 * rtt_ms / 1000)  # late closes land before counting
+                        got[tool]["conns"].append(accepts() - before)
+                        got[tool]["sets"] = sets
+                for tool, m in got.items():
+                    m["time"], m["conn"] = statistics.median(m["times"]), statistics.median(m["conns"])
+                    print(f"{rtt_ms:g} ms {name} {tool}: {m['time']:.2f} s ({', '.join(f'{t:.2f}' for t in m['times'])})"
+                          f", {m['conn']:g} connections", flush=True)
+                rows[key] = got
     finally:
         nginx.stop()
-    extra = {m: startup(m) for m in ("tlsfence", "tlsfence.probe")}
-    Path(args.out).write_text(report(rows, args, extra))
+    Path(args.out).write_text(report(rows, args, tools, missing))
     print(f"wrote {args.out}")
     return 0
 
 
-def report(rows: dict[str, dict[str, dict]], args: argparse.Namespace, start_up: dict[str, float]) -> str:
-    lines = ["# `tlsfence verify` benchmark", "",
-             f"Command: `python benchmarks/bench_verify.py --runs {args.runs} --testssl-runs {args.testssl_runs} "
-             f"--rtt-ms {args.rtt_ms:g}`", "",
-             f"Loopback proxy adding {args.rtt_ms:g} ms RTT (plus one RTT on the first client chunk for the TCP "
-             "connect); wall time is the whole process, interpreter start-up included; connections are counted "
-             "at the proxy. Median of the runs shown. Servers: nginx 1.22 / OpenSSL 3.0.19 on 127.0.0.1 "
-             "(A conforming, B TLS 1.0/1.1 + CBC, D six allowed suites with `ssl_ecdh_curve X25519`; "
-             "see the notes §2).", "",
-             "| server | tool | runs | median wall (s) | connections | × faster than sslyze "
-             "| accepted sets vs tlsfence |",
-             "|---|---|---|---|---|---|---|"]
-    for name, tools in rows.items():
-        ref = tools["tlsfence verify"]["sets"]
-        sslyze_t = tools["sslyze"]["time"]
-        for label, m in tools.items():
-            diff = []
-            for v in VERSIONS:
-                missing, extra = ref[v] - m["sets"][v], m["sets"][v] - ref[v]
-                if missing:
-                    diff.append(f"{v} misses {', '.join(sorted(missing))}")
-                if extra:
-                    diff.append(f"{v} has extra {', '.join(sorted(extra))}")
-            agree = "identical" if not diff else "; ".join(diff)
-            lines.append(f"| {name} | {label} | {m['runs']} | {m['time']:.2f} | {m['conns']:g} | "
-                         f"{sslyze_t / m['time']:.1f} | {agree} |")
+def _agreement(ref: dict[str, set[str]], sets: dict[str, set[str]]) -> str:
+    diff = []
+    for v in VERSIONS:
+        missing, extra = ref[v] - sets[v], sets[v] - ref[v]
+        if missing:
+            diff.append(f"{v} misses {len(missing)}: {', '.join(sorted(missing)[:4])}{' …' if len(missing) > 4 else ''}")
+        if extra:
+            diff.append(f"{v} has {len(extra)} more: {', '.join(sorted(extra)[:4])}{' …' if len(extra) > 4 else ''}")
+    return "identical" if not diff else "; ".join(diff)
+
+
+def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namespace, tools: list[str],
+           missing: list[str]) -> str:
+    cmd = (f"python benchmarks/bench_verify.py --runs {args.runs} --rtt-ms {' '.join(f'{r:g}' for r in args.rtt_ms)}"
+           f" --tools {','.join(tools)}")
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
-    lines += ["", "Start-up alone (`python -m MODULE verify --help`, median of 5): "
-              + ", ".join(f"`{m}` {s:.2f} s" for m, s in start_up.items())
-              + ". The full CLI imports only the module of the command it runs; "
-              "`python -m tlsfence.probe` skips the CLI dispatcher too.",
-              "Internal time reported by tlsfence (`elapsed_s`, no interpreter start-up), median over all servers "
-              "and runs: " + ", ".join(f"`{m}` {statistics.median(v):.2f} s" for m, v in INTERNAL.items()) + ".",
-              f"Load average at the end of the run: {' '.join(load)} (2 vCPUs, shared with other jobs)."]
-    lines += ["", "Accepted sets found by `tlsfence verify` (IANA names):", ""]
-    for name, tools in rows.items():
-        for v, s in tools["tlsfence verify"]["sets"].items():
-            if s:
-                lines.append(f"- {name} {v}: {', '.join(sorted(s))}")
+    lines = ["# `tlsfence verify` benchmark", "", f"Command: `{cmd}`", "",
+             "nginx 1.22 / OpenSSL 3.0 on 127.0.0.1; servers S3 (3 TLS 1.2 + 3 TLS 1.3 suites), S20 (ECDHE AES/"
+             "CHACHA20 + RSA AES-GCM, RSA and ECDSA certificates), S110 (`ALL:COMPLEMENTOFALL:@SECLEVEL=0`, DHE, "
+             "every TLS 1.3 suite, TLS 1.0-1.3). RTT > 0 through a loopback delaying proxy (connect round trip "
+             "charged on the first client chunk). Wall time is the whole process (interpreter start-up "
+             "included), median of the runs; tools alternate in rotating order. Connections as counted by nginx "
+             "(`stub_status`). *limit* = 2 × RTT: one TCP connect and one ClientHello round trip, which no prober "
+             "can beat on any server. *own* = tlsfence's `elapsed_s` (probing, certificates included, without "
+             "interpreter start-up); *rounds* = the longest sequence of hellos its enumeration waited on.", ""]
+    if missing:
+        lines += [f"Not installed, skipped: {', '.join(missing)}.", ""]
+    lines += ["| RTT | server | accepted | tool | wall (s), median | runs (s) | connections | × vs tlsfence "
+              "| accepted sets vs tlsfence |", "|---|---|---|---|---|---|---|---|---|"]
+    for (rtt, name), got in rows.items():
+        ref = got["tlsfence"]["sets"] if "tlsfence" in got else None
+        accepted = sum(len(s) for s in ref.values()) if ref else "?"
+        ours = got["tlsfence"]["time"] if "tlsfence" in got else None
+        for tool, m in got.items():
+            ratio = f"{m['time'] / ours:.1f}" if ours else "–"
+            agree = _agreement(ref, m["sets"]) if ref and tool != "tlsfence" else "–"
+            lines.append(f"| {rtt:g} ms | {name} | {accepted} | {LABELS[tool]} | {m['time']:.2f} | "
+                         f"{' '.join(f'{t:.2f}' for t in m['times'])} | {m['conn']:g} | {ratio} | {agree} |")
+    lines += ["", "tlsfence against the physical limit (median of its runs):", "",
+              "| RTT | server | limit 2 × RTT (s) | own `elapsed_s` (s) | own / limit | wall (s) | wall / limit "
+              "| hello rounds | × faster than sslyze | × faster than the fastest other tool |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for (rtt, name), got in rows.items():
+        if "tlsfence" not in got:
+            continue
+        own = statistics.median(e for e, _ in INTERNAL[(rtt, name)])
+        rounds = statistics.median(r for _, r in INTERNAL[(rtt, name)])
+        limit = 2 * rtt / 1000
+        wall = got["tlsfence"]["time"]
+        others = {t: m["time"] for t, m in got.items() if t != "tlsfence"}
+        sslyze = f"{others['sslyze'] / wall:.1f}" if "sslyze" in others else "–"
+        fastest = min(others, key=others.get) if others else None
+        best = f"{others[fastest] / wall:.2f} ({LABELS[fastest]})" if fastest else "–"
+        lines.append(f"| {rtt:g} ms | {name} | {limit:.2f} | {own:.3f} | "
+                     f"{f'{own / limit:.2f}' if limit else '–'} | {wall:.2f} | {f'{wall / limit:.2f}' if limit else '–'}"
+                     f" | {rounds:g} | {sslyze} | {best} |")
+    lines += ["", f"Load average at the end: {' '.join(load)} (2 vCPUs shared with other jobs: ratios are between "
+              "tools of the same run, alternating).", "", "Accepted sets found by tlsfence (count per version):", ""]
+    for (rtt, name), got in rows.items():
+        if "tlsfence" in got and rtt == args.rtt_ms[0]:
+            counts = ", ".join(f"{v} {len(s)}" for v, s in got["tlsfence"]["sets"].items() if s)
+            lines.append(f"- {name}: {counts}")
     return "\n".join(lines) + "\n"
 
 

@@ -54,7 +54,7 @@ def models(draw: st.DrawFn) -> dict[str, Model]:
     out = {}
     for protocol in PROTOCOLS:
         codes = offered_codes(protocol)
-        accepted = draw(st.lists(st.sampled_from(codes), max_size=min(40, len(codes)), unique=True))
+        accepted = draw(st.lists(st.sampled_from(codes), max_size=min(24, len(codes)), unique=True))
         out[protocol] = Model(accepted, draw(st.sampled_from(QUIRKS)), draw(st.binary(min_size=1, max_size=64)),
                               draw(st.integers(1, 30)))
     return out
@@ -189,7 +189,7 @@ def check(model: dict[str, Model]) -> None:
             assert set(r.accepted) == set(m.accepted)
             if r.protocol != "SSLv2":
                 assert r.handshakes <= 2 * len(m.accepted) + 16
-        if r.status == "accepted" and m.quirk not in ("unoffered", "sslv2-reply"):
+        if r.status == "accepted" and m.quirk not in ("unoffered", "sslv2-reply", "mutated"):  # what it claimed
             assert set(r.accepted) <= set(m.accepted)
     assert enumerator.counter.value == sum(r.handshakes for r in results)
 
