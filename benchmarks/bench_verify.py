@@ -291,8 +291,9 @@ def main() -> int:
                         got[tool]["sets"] = sets
                 for tool, m in got.items():
                     m["time"], m["conn"] = statistics.median(m["times"]), statistics.median(m["conns"])
-                    print(f"{rtt_ms:g} ms {name} {tool}: {m['time']:.2f} s ({', '.join(f'{t:.2f}' for t in m['times'])})"
-                          f", {m['conn']:g} connections", flush=True)
+                    runs = ", ".join(f"{t:.2f}" for t in m["times"])
+                    print(f"{rtt_ms:g} ms {name} {tool}: {m['time']:.2f} s ({runs}), {m['conn']:g} connections",
+                          flush=True)
                 rows[key] = got
     finally:
         nginx.stop()
@@ -301,14 +302,18 @@ def main() -> int:
     return 0
 
 
+def _some(names: set[str]) -> str:
+    return ", ".join(sorted(names)[:4]) + (" …" if len(names) > 4 else "")
+
+
 def _agreement(ref: dict[str, set[str]], sets: dict[str, set[str]]) -> str:
     diff = []
     for v in VERSIONS:
         missing, extra = ref[v] - sets[v], sets[v] - ref[v]
         if missing:
-            diff.append(f"{v} misses {len(missing)}: {', '.join(sorted(missing)[:4])}{' …' if len(missing) > 4 else ''}")
+            diff.append(f"{v} misses {len(missing)}: {_some(missing)}")
         if extra:
-            diff.append(f"{v} has {len(extra)} more: {', '.join(sorted(extra)[:4])}{' …' if len(extra) > 4 else ''}")
+            diff.append(f"{v} has {len(extra)} more: {_some(extra)}")
     return "identical" if not diff else "; ".join(diff)
 
 
@@ -354,9 +359,10 @@ def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namesp
         sslyze = f"{others['sslyze'] / wall:.1f}" if "sslyze" in others else "–"
         fastest = min(others, key=others.get) if others else None
         best = f"{others[fastest] / wall:.2f} ({LABELS[fastest]})" if fastest else "–"
-        lines.append(f"| {rtt:g} ms | {name} | {limit:.2f} | {own:.3f} | "
-                     f"{f'{own / limit:.2f}' if limit else '–'} | {wall:.2f} | {f'{wall / limit:.2f}' if limit else '–'}"
-                     f" | {rounds:g} | {sslyze} | {best} |")
+        own_ratio = f"{own / limit:.2f}" if limit else "–"
+        wall_ratio = f"{wall / limit:.2f}" if limit else "–"
+        lines.append(f"| {rtt:g} ms | {name} | {limit:.2f} | {own:.3f} | {own_ratio} | {wall:.2f} | {wall_ratio} | "
+                     f"{rounds:g} | {sslyze} | {best} |")
     lines += ["", f"Load average at the end: {' '.join(load)} (2 vCPUs shared with other jobs: ratios are between "
               "tools of the same run, alternating).", "", "Accepted sets found by tlsfence (count per version):", ""]
     for (rtt, name), got in rows.items():
