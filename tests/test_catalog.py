@@ -91,4 +91,5 @@ def test_catalog_files_carry_version_and_checked_date():
 
     for name in CATALOG_FILES + ("cipher_suites.json", "profiles.json"):
         raw = json.loads(resources.files("tlsfence.catalogs").joinpath(name).read_text())
-        assert raw["version"] == 1 and raw["checked"] == "2026-11-23", name
+        assert raw["version"] == 1 and raw["checked"] >= "2026-11-23", name
+        assert len(raw["checked"]) == 10 and raw["checked"][4] == raw["checked"][7] == "-", name

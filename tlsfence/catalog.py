@@ -16,10 +16,11 @@ from typing import Any
 
 from tlsfence.errors import CatalogError
 from tlsfence.profiles import Profile
-from tlsfence.verdicts import Decision, TlsOffer, judge, unverifiable
+from tlsfence.verdicts import Decision, TlsOffer, judge, judge_documented_protocols, unverifiable
 
 CATALOG_FILES: tuple[str, ...] = (
     "aws_elbv2.json", "aws_classic_elb.json", "aws_apigateway.json", "aws_cloudfront.json", "gcp_ssl_policy.json",
+    "managed_endpoints.json",
 )
 
 
@@ -36,6 +37,8 @@ class CatalogEntry:
         source: documentation URLs.
         uncertain: True when a deciding fact is not confirmed by a source.
         note: why it is uncertain, or other caveats.
+        protocols_documented: True when the protocols are documented even though the suites are not: a documented
+            version below the profile's minimum then decides ``nonconforming`` on its own.
     """
 
     platform: str
@@ -46,6 +49,7 @@ class CatalogEntry:
     source: tuple[str, ...] = ()
     uncertain: bool = False
     note: str = ""
+    protocols_documented: bool = False
 
     def offer(self, key_types: Iterable[str] | None = None) -> TlsOffer:
         """The entry as a :class:`TlsOffer` (raises CatalogError for entries without data)."""
@@ -56,6 +60,11 @@ class CatalogEntry:
     def decide(self, profile: Profile, key_types: Iterable[str] | None = None) -> Decision:
         """Verdict of this setting; an uncertain entry is ``unverifiable`` and says why."""
         if self.uncertain or self.protocols is None or self.ciphers is None:
+            if self.protocols_documented and self.protocols is not None:
+                by_protocols = judge_documented_protocols(self.protocols, profile,
+                                                          f"{self.platform} setting {self.setting!r}")
+                if by_protocols is not None:
+                    return by_protocols
             why = f": {self.note}" if self.note else ""
             return unverifiable(f"the protocols and suites of {self.platform} setting {self.setting!r} "
                                 f"(marked uncertain in the catalog{why})")
@@ -117,6 +126,7 @@ def _load_platform(key: str, raw: Mapping[str, Any]) -> Platform:
             source=tuple(e.get("source", ())),
             uncertain=bool(e.get("uncertain")),
             note=str(e.get("note", "")),
+            protocols_documented=bool(e.get("protocols_documented")),
         )
         for name, e in raw.get("entries", {}).items()
     }

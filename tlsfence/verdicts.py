@@ -199,3 +199,23 @@ def judge(offer: TlsOffer, profile: Profile) -> Decision:
         return Decision(Verdict.EXCESS, reasons=(why, *reasons), **base)
     why = f"only {', '.join(accepted)}; offers {', '.join(present)} and nothing outside the allowed set"
     return Decision(Verdict.CONFORMING, reasons=(why, *reasons), **base)
+
+
+def judge_documented_protocols(protocols: Iterable[str], profile: Profile, what: str) -> Decision | None:
+    """What documented protocols alone decide when the suites are not catalogued, or None when they decide nothing.
+
+    A provider that documents a setting as accepting a version below the profile's minimum (or TLS 1.3 only,
+    when the profile does not accept that) makes it nonconforming whatever its suites are; anything else still
+    needs the suites, so the caller falls back to ``unverifiable``.
+    """
+    versions = [normalize_protocol(p) for p in protocols]
+    too_old = [p for p in versions if protocol_rank(p) < protocol_rank(profile.min_version)]
+    if too_old:
+        return Decision(Verdict.NONCONFORMING, protocols=tuple(versions),
+                        reasons=(f"accepts {', '.join(too_old)} (below {profile.min_version}), as documented for "
+                                 f"{what}",))
+    if versions == ["TLSv1.3"] and not profile.tls13_only_conforms:
+        return Decision(Verdict.NONCONFORMING, protocols=tuple(versions),
+                        reasons=(f"TLS 1.3 only ({what}): none of the required TLS 1.2 suites can be negotiated "
+                                 "(allow-tls13-only relaxes this)",))
+    return None

@@ -198,3 +198,27 @@ def test_internet_facing_only_drops_the_internal_listener(tmp_path):
     inner = next(e for e in report["exposures"] if e["name"] == "inner-forward")
     assert (inner["internet_facing"], inner["level"], inner["note"]) == \
         (False, "none", "internal (internet-facing-only)")
+
+
+def test_managed_program_every_family_fails_closed_and_controls_pass():
+    run = check(str(PROGRAMS / "managed_mix"), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert table(report) == h.MANAGED_EXPECTED
+    by_name: dict[str, list[dict]] = {}
+    for e in report["exposures"]:
+        by_name.setdefault(e["name"], []).append(e)
+    for name in h.MANAGED_CONTROLS:
+        assert [(e["verdict"], e["level"]) for e in by_name[name]] == [("conforming", "none")], name
+    assert "pool" not in by_name and "fn-v1-event" not in by_name  # no client endpoint / no HTTP trigger
+    verdicts = {name: [e["verdict"] for e in found] for name, found in by_name.items()}
+    assert verdicts["ls-lb"] == ["nonconforming"] and verdicts["gae"] == ["nonconforming"]
+    assert verdicts["search-open"] == ["nonconforming", "unverifiable"]
+    assert verdicts["ga-listener"] == ["not-terminated"] and verdicts["fn-url"] == ["unverifiable"]
+    lattice = by_name["native-lattice"][0]["message"]
+    assert "protocol='HTTPS ' (not one of HTTP, HTTPS, TLS_PASSTHROUGH)" in lattice
+    future = by_name["future-type"][0]
+    assert future["family"] == "managed-endpoint" and future["level"] == "mandatory"
+    assert "type token aws:lambda/functionGateway:FunctionGateway" in future["message"]
+    assert "tlsfence.components.aws.HttpsLoadBalancer" in by_name["fn-url"][0]["message"]
+    assert report["summary"]["mandatory"] == 27 and report["summary"]["advisory"] == 2

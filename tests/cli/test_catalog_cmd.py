@@ -30,7 +30,8 @@ def test_catalog_aws_json_rows():
 def test_catalog_gcp_text_is_tightest_first():
     out = tlsfence("catalog", "gcp")
     assert out.returncode == 0
-    lines = [line for line in out.stdout.splitlines() if line.startswith("  ") and "SETTING" not in line]
+    section = out.stdout.split("\ngcp-ssl-policy:", 1)[1].split("\n\n", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("  ") and "SETTING" not in line]
     assert lines[0].split()[0].startswith("CUSTOM/TLS_1_2") and "conforming" in lines[0]
     assert "RESTRICTED/TLS_1_0" in lines[1]
 

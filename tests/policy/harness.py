@@ -37,6 +37,7 @@ CLASSIC, CLASSIC_POL_A = ("tlsfence-classic-elb", M), ("tlsfence-classic-elb-pol
 GCP_PROXY, SSLPOL, SSLPOL_A = ("tlsfence-gcp-proxy", M), ("tlsfence-gcp-ssl-policy", M), \
     ("tlsfence-gcp-ssl-policy-advisory", A)
 RUN = ("tlsfence-serverless", M)
+MANAGED, MANAGED_A = ("tlsfence-managed-endpoint", M), ("tlsfence-managed-endpoint-advisory", A)
 JOIN, JOIN_A = ("tlsfence-stack-join", M), ("tlsfence-stack-join-advisory", A)
 
 #: aws_mix, default config: name → diagnostics (policy, level); resources not listed must have none.
@@ -80,6 +81,17 @@ K8S_EXPECTED: dict[str, list[tuple[str, str]]] = {
     "gke-internal": [K8S_ING], "gw-default": [JOIN], "gw-istio": [K8S_GW], "ingress-nginx": [K8S_OPAQUE_A],
     "podinfo": [JOIN_A],
 }
+#: managed_mix: every managed-endpoint / simple-setting family; the controls (not listed) must have none.
+MANAGED_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    **{name: [MANAGED] for name in (
+        "fn-url", "runner-public", "runner-domain", "graphql", "appsync-domain", "amplify-domain", "cognito-domain",
+        "ls-container", "ls-lb", "ls-redirect-off", "search-weak", "iot-old", "lattice-http", "native-url",
+        "native-ls-lb", "native-search", "native-lattice", "future-type", "fn-v1-open", "fn-v1-secure", "gae",
+        "gae-modern", "gae-domain", "hosting", "run-domain")},
+    "search-open": [MANAGED, MANAGED], "ga-listener": [MANAGED_A], "lattice-pass": [MANAGED_A],
+}
+MANAGED_CONTROLS = ("runner-private", "graphql-private", "ls-container-off", "ls-redirect-on", "iot-disabled",
+                    "fn-v1-internal", "gae-off")
 EXEMPTIONS = [{"name": "legacy-*", "reason": "retired in Q3, tracked in OPS-12"},
               {"urn": "*::run-exempt", "reason": "internal demo, no card data"}]
 

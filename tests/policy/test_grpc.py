@@ -68,6 +68,7 @@ def test_analyzer_info_over_grpc(stub):
     ("gcp_lb", False, None), ("gcp_lb", True, {"internet-facing-only": True}),
     ("elbv2_joins", True, None), ("elbv2_joins", False, {"internet-facing-only": True}), ("gwlb", False, None),
     ("k8s_mix", True, None), ("k8s_mix", False, {"internet-facing-only": True}),
+    ("managed_mix", False, None),
 ])
 def test_programs_same_as_in_process(stub, program, preview, config):
     resources = list(h.recorded(program, preview))
@@ -76,7 +77,8 @@ def test_programs_same_as_in_process(stub, program, preview, config):
     expected = {("aws_mix", False, None): h.AWS_EXPECTED, ("aws_mix", True, None): h.AWS_PREVIEW_EXPECTED,
                 ("gcp_mix", True, None): h.GCP_EXPECTED, ("elbv2_joins", True, None): h.ELBV2_PREVIEW_EXPECTED,
                 ("elbv2_joins", False, "ifo"): h.ELBV2_IFO_EXPECTED, ("gwlb", False, None): {},
-                ("gcp_lb", False, None): h.GCP_LB_EXPECTED, ("k8s_mix", True, None): h.K8S_EXPECTED}
+                ("gcp_lb", False, None): h.GCP_LB_EXPECTED, ("k8s_mix", True, None): h.K8S_EXPECTED,
+                ("managed_mix", False, None): h.MANAGED_EXPECTED}
     key = (program, preview, "ifo" if config and "internet-facing-only" in config else None if config is None else "x")
     if key in expected:
         assert h.by_name(remote, resources) == expected[key]

@@ -129,6 +129,17 @@ FAMILIES: tuple[RuleInfo, ...] = (
         "Declare Ingresses and LoadBalancer Services as pulumi_kubernetes resources (or render charts with "
         "helm.v4.Chart so that their resources reach the pack), or verify their endpoints live with tlsfence verify.",
         "https://www.pulumi.com/registry/packages/kubernetes/api-docs/helm/v3/release/"),
+    RuleInfo(
+        "tlsfence-managed-endpoint", "managed-endpoint", "Managed endpoints and simple TLS settings",
+        "Provider-managed endpoints (Lambda function URLs, App Runner, AppSync, Amplify, Cognito and Firebase "
+        "domains, Cloud Functions 1st gen, App Engine ...) and simple TLS settings (OpenSearch, Lightsail, IoT, "
+        "VPC Lattice) must meet the TLS profile; a type whose service can serve clients but that tlsfence has not "
+        "classified fails closed",
+        "Set the deciding property to its conforming value (the message names it); where the provider's TLS cannot "
+        "be chosen, put a conforming front in place of the provider URL (a tlsfence component, or CloudFront / a "
+        "load balancer with a conforming policy) and close the default URL, or exempt it with a reason. "
+        "docs/coverage.md lists every type and its treatment.",
+        "https://github.com/pulumi/pulumi-policy"),
 )
 
 STACK = RuleInfo(
