@@ -87,7 +87,7 @@ def test_classification_reads_the_registry():
     ("aws:apprunner/vpcIngressConnection:VpcIngressConnection", False, None, None),    # internal only
     ("aws:lambda/permission:Permission", False, None, None),                           # no client endpoint
     ("aws:s3/bucket:Bucket", False, None, None),                                       # not an exposure service
-    ("kubernetes:core/v1:Service", False, None, None),                                 # no inventory for the SDK
+    ("azure-native:web:WebApp", False, None, None),                                    # no inventory for the SDK
 ])
 def test_run_time_fallback(token, handled, verdict, level):
     assert handles(token) is handled
