@@ -41,3 +41,11 @@ def test_only_the_kubernetes_component_imports_the_sdk():
             if any(n.split(".")[0] == "pulumi_kubernetes" for n in names):
                 importers.append(path.relative_to(ROOT).as_posix())
     assert sorted(set(importers)) in ([], ["tlsfence/components/kubernetes.py"])
+
+
+def test_docs_table_is_the_facts():
+    from tlsfence.analyzers.k8s_base import fact_table
+
+    text = (ROOT / "docs" / "kubernetes.md").read_text()
+    begin, end = "<!-- k8s-facts:begin -->\n", "<!-- k8s-facts:end -->"
+    assert text.split(begin, 1)[1].split(end, 1)[0] == fact_table()

@@ -134,3 +134,13 @@ def port_number(value: Any, prop: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
         raise Unreadable(f"{prop}={value!r} (not a port number)")
     return int(value)
+
+
+def fact_table() -> str:
+    """The facts as a Markdown table (``docs/kubernetes.md`` embeds it; a test keeps the two equal)."""
+    rows = ["| fact | value | what the controller does | sources |", "|---|---|---|---|"]
+    for key, body in facts().items():
+        value = json.dumps(body["value"]) if not isinstance(body["value"], str) else body["value"]
+        links = ", ".join(f"[{i + 1}]({u})" for i, u in enumerate(body["source"]))
+        rows.append(f"| `{key}` | {value.replace('|', '/')} | {body['note'].replace('|', '/')} | {links} |")
+    return "\n".join(rows) + "\n"
