@@ -28,8 +28,8 @@ def test_exit_code_and_summary(audit_json: CliRun) -> None:
     assert audit_json.code == 1, audit_json.stderr
     assert audit_json.stderr == ""
     summary = audit_json.json["summary"]
-    assert summary["by_verdict"] == {"conforming": 3, "conforming-with-excess": 4, "nonconforming": 6}
-    assert (summary["exposures"], summary["failing"], summary["errors"]) == (13, 6, 0)
+    assert summary["by_verdict"] == {"conforming": 4, "conforming-with-excess": 4, "nonconforming": 6}
+    assert (summary["exposures"], summary["failing"], summary["errors"]) == (14, 6, 0)
     assert (summary["skipped_internal"], summary["drift"], summary["regions"]) == (1, 2, ["us-east-1"])
     assert audit_json.json["errors"] == []
 
@@ -120,11 +120,14 @@ def test_api_gateway(audit_json: CliRun, account: tuple[str, dict[str, Any]]) ->
 
 
 def test_cloudfront_default_certificate(audit_json: CliRun, account: tuple[str, dict[str, Any]]) -> None:
-    dist = _by(audit_json, type="aws:cloudfront/distribution:Distribution")
+    dist = _by(audit_json, type="aws:cloudfront/distribution:Distribution", exposure="viewer HTTPS on the default "
+                                                                                      "certificate")
     assert dist["arn"].endswith(f"distribution/{account[1]['distribution']}")
     assert (dist["verdict"], dist["region"], dist["setting"]) == (
         "nonconforming", "global", "viewerCertificate.cloudfrontDefaultCertificate=true (forces TLSv1) "
                                    "(provider default)")
+    http = _by(audit_json, type="aws:cloudfront/distribution:Distribution", exposure="viewer HTTP")
+    assert (http["verdict"], http["setting"]) == ("conforming", "viewerProtocolPolicy=redirect-to-https")
 
 
 def test_json_keys_are_exposure_fields_plus_audit_fields(audit_json: CliRun) -> None:
@@ -142,10 +145,10 @@ def test_sarif_and_text(account: tuple[str, dict[str, Any]]) -> None:
     log = sarif.json
     assert log["version"] == "2.1.0"
     results = log["runs"][0]["results"]
-    assert len(results) == 13
+    assert len(results) == 14
     rules = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
     levels = sorted(r["level"] for r in results)
-    assert levels == ["error"] * 10 + ["none"] * 3  # --strict makes excess an error
+    assert levels == ["error"] * 10 + ["none"] * 4  # --strict makes excess an error
     assert text.code == 1
-    assert text.stdout.splitlines()[-1].startswith("summary: account 123456789012, regions us-east-1: 13 exposures")
+    assert text.stdout.splitlines()[-1].startswith("summary: account 123456789012, regions us-east-1: 14 exposures")

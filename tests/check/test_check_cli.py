@@ -53,7 +53,7 @@ def test_aws_program_json():
     assert by_name[("tcp-pass", "TCP listener :5000")]["verdict"] == "not-terminated"
     for e in report["exposures"]:
         assert {"urn", "type", "name", "exposure", "setting", "verdict", "excess", "level", "message"} <= set(e)
-    assert report["summary"]["mandatory"] == 9 and report["summary"]["advisory"] == 10
+    assert report["summary"]["mandatory"] == 10 and report["summary"]["advisory"] == 10
     assert report["summary"]["passed"] is False
 
 
@@ -114,7 +114,7 @@ def test_sarif_validates_against_the_official_schema():
     driver = log["runs"][0]["tool"]["driver"]
     assert [r["id"] for r in driver["rules"]][:2] == ["tlsfence-elbv2-listener", "tlsfence-elbv2-listener-advisory"]
     results = log["runs"][0]["results"]
-    assert len(results) == 19
+    assert len(results) == 20
     weak = next(r for r in results if "'https-weak'" in r["message"]["text"])
     assert (weak["ruleId"], weak["level"]) == ("tlsfence-elbv2-listener", "error")
     assert driver["rules"][weak["ruleIndex"]]["id"] == weak["ruleId"]

@@ -33,6 +33,7 @@ M, A = "mandatory", "advisory"
 ELB, ELB_A = ("tlsfence-elbv2-listener", M), ("tlsfence-elbv2-listener-advisory", A)
 APIGW, APIGW_A = ("tlsfence-apigateway", M), ("tlsfence-apigateway-advisory", A)
 CF, CF_A = ("tlsfence-cloudfront", M), ("tlsfence-cloudfront-advisory", A)
+CF_DOMAIN = ("tlsfence-cloudfront-default-domain", M)
 CLASSIC, CLASSIC_POL_A = ("tlsfence-classic-elb", M), ("tlsfence-classic-elb-policy-advisory", A)
 GCP_PROXY, SSLPOL, SSLPOL_A = ("tlsfence-gcp-proxy", M), ("tlsfence-gcp-ssl-policy", M), \
     ("tlsfence-gcp-ssl-policy-advisory", A)
@@ -46,7 +47,7 @@ AWS_EXPECTED: dict[str, list[tuple[str, str]]] = {
     "tcp-pass": [ELB_A], "legacy-exempt": [ELB], "native-https": [ELB],
     "classic-default": [CLASSIC, JOIN], "classic-ref": [JOIN_A], "ref-policy": [CLASSIC_POL_A],
     "rest-domain": [APIGW_A], "rest-domain-pq": [APIGW_A], "rest-open": [APIGW], "http-api": [APIGW_A],
-    "v2-domain": [APIGW_A], "cdn-default": [CF], "cdn-2021": [CF_A],
+    "v2-domain": [APIGW_A], "cdn-default": [CF], "cdn-2021": [CF_A, CF_DOMAIN],
 }
 #: the same program as a first preview: the listener whose policy is computed fails closed.
 AWS_PREVIEW_EXPECTED = {**AWS_EXPECTED, "https-late": [ELB]}
@@ -137,7 +138,8 @@ def sentinel_cases() -> list[WireResource]:
         wire(LISTENER, "actions-unknown", {"protocol": "HTTP", "port": 80, "defaultActions": SENTINELS["array"]}),
         wire(LISTENER, "redirect-unknown", {"protocol": "HTTP", "port": 80,
                                             "defaultActions": [{"type": "redirect", "redirect": SENTINELS["object"]}]}),
-        wire("aws:cloudfront/distribution:Distribution", "cdn-unknown", {"viewerCertificate": {
+        wire("aws:cloudfront/distribution:Distribution", "cdn-unknown", {
+            "defaultCacheBehavior": {"viewerProtocolPolicy": "https-only"}, "viewerCertificate": {
             "acmCertificateArn": secret("arn:x"), "minimumProtocolVersion": U, "sslSupportMethod": "sni-only"}}),
         wire(GCP_POLICY, "features-unknown", {"profile": "CUSTOM", "minTlsVersion": "TLS_1_2",
                                               "customFeatures": SENTINELS["array"], "__defaults": []}),
@@ -153,7 +155,7 @@ def sentinel_cases() -> list[WireResource]:
 #: sentinel_cases(): name → diagnostics.
 SENTINEL_EXPECTED: dict[str, list[tuple[str, str]]] = {
     **{f"unknown-{kind}": [ELB] for kind in SENTINELS}, "unknown-arns": [JOIN_A], "secret-weak": [ELB],
-    "actions-unknown": [ELB], "redirect-unknown": [ELB], "cdn-unknown": [CF], "features-unknown": [SSLPOL],
+    "actions-unknown": [ELB], "redirect-unknown": [ELB], "cdn-unknown": [CF, CF_DOMAIN], "features-unknown": [SSLPOL],
     "run-ingress-unknown": [RUN], "proxy-unjoinable": [JOIN],
 }
 

@@ -132,6 +132,18 @@ def apigateway(data: RegionData) -> list[Resource]:
     return out
 
 
+def _behaviors(item: dict[str, Any]) -> dict[str, Any]:
+    """Cache behaviors as the Pulumi shape (only what decides viewer HTTP); absent in the answer → unknown."""
+    default = item.get("DefaultCacheBehavior")
+    ordered = (item.get("CacheBehaviors") or {}).get("Items") or []
+    return {
+        "defaultCacheBehavior": UNKNOWN if not isinstance(default, dict) else {
+            "viewerProtocolPolicy": default.get("ViewerProtocolPolicy")},
+        "orderedCacheBehaviors": [{"pathPattern": b.get("PathPattern"), "viewerProtocolPolicy": b.get(
+            "ViewerProtocolPolicy")} for b in ordered if isinstance(b, dict)],
+    }
+
+
 def cloudfront(items: list[dict[str, Any]]) -> list[Resource]:
     """Distributions; the viewer certificate block keeps AWS's values, re-spelled in camelCase."""
     out = []
@@ -141,6 +153,7 @@ def cloudfront(items: list[dict[str, Any]]) -> list[Resource]:
         out.append(_res(DISTRIBUTION, item.get("DomainName") or item.get("Id", arn), arn, "global", {
             "domainName": item.get("DomainName"), "enabled": item.get("Enabled"),
             "aliases": list((item.get("Aliases") or {}).get("Items") or []),
+            **_behaviors(item),
             # Absent only when AWS did not answer: unknown, so the analyzer fails closed instead of guessing.
             "viewerCertificate": {"cloudfrontDefaultCertificate": UNKNOWN} if cert is None else {k: v for k, v in {
                 "cloudfrontDefaultCertificate": cert.get("CloudFrontDefaultCertificate"),

@@ -178,8 +178,9 @@ class AwsReader:
     def read_cloudfront(self) -> list[dict[str, Any]]:
         """Distribution summaries (a global service, read once through us-east-1).
 
-        A summary without ``ViewerCertificate`` (moto's list omits it; AWS always returns it) is completed with
-        ``get_distribution_config`` rather than guessed, so the call is made only where the list falls short.
+        A summary without ``ViewerCertificate`` (moto's list omits it and the cache behaviors; AWS always returns
+        them) is completed with ``get_distribution_config`` rather than guessed, so the call is made only where
+        the list falls short.
         """
         self._progress("reading cloudfront")
         items = self._list("cloudfront", CLOUDFRONT_REGION, "list_distributions", "DistributionList.Items")
@@ -188,7 +189,7 @@ class AwsReader:
                 got = self._guard("cloudfront", "global", "get_distribution_config", lambda i=item["Id"]: self.client(
                     "cloudfront", CLOUDFRONT_REGION).get_distribution_config(Id=i))
                 config = (got or {}).get("DistributionConfig", {})
-                for key in ("ViewerCertificate", "Aliases"):
+                for key in ("ViewerCertificate", "Aliases", "DefaultCacheBehavior", "CacheBehaviors"):
                     if key in config:
                         item[key] = config[key]
         return items

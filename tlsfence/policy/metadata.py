@@ -67,11 +67,20 @@ FAMILIES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "tlsfence-cloudfront", "cloudfront", "CloudFront viewer TLS",
         "CloudFront distributions must serve viewers with a custom certificate and a minimum protocol version that "
-        "meets the TLS profile",
+        "meets the TLS profile, and no cache behavior may allow plaintext HTTP",
         "Use an ACM certificate (sni-only) and minimumProtocolVersion TLSv1.2_2021 or TLSv1.2_2025; the default "
-        "*.cloudfront.net certificate forces TLSv1.",
+        "*.cloudfront.net certificate forces TLSv1. Set viewerProtocolPolicy to redirect-to-https or https-only on "
+        "the default and every ordered cache behavior.",
         "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-"
         "protocols-ciphers.html"),
+    RuleInfo(
+        "tlsfence-cloudfront-default-domain", "cloudfront-default-domain", "CloudFront default *.cloudfront.net name",
+        "A CloudFront distribution with a custom certificate still answers on its *.cloudfront.net name with "
+        "CloudFront's own certificate, whose TLS no setting locks and AWS does not document for this case",
+        "If partners only use the alias, set this policy to advisory or exempt the distribution with a reason (a "
+        "CloudFront Function can refuse requests whose Host is *.cloudfront.net); otherwise serve the API from a "
+        "load balancer or API Gateway custom domain with a conforming policy.",
+        "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html"),
     RuleInfo(
         "tlsfence-gcp-proxy", "gcp-proxy", "Google Cloud target proxy TLS",
         "Google Cloud HTTPS/SSL target proxies (and the forwarding rules in front of them) must use an SSL policy "
