@@ -45,6 +45,7 @@ def resources(gcp_port: int) -> list[dict[str, Any]]:
             "aliases": [{"name": "dualstack.lb.server.test.", "zoneId": "Z2", "evaluateTargetHealth": True}]}),
         _res("aws:cloudfront/distribution:Distribution", "cdn", {
             "domainName": "d1.server.test", "aliases": ["cdn.server.test"], "enabled": True,
+            "defaultCacheBehavior": {"viewerProtocolPolicy": "redirect-to-https", "targetOriginId": "o"},
             "viewerCertificate": {"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/d",
                                   "minimumProtocolVersion": "TLSv1.2_2021", "sslSupportMethod": "sni-only",
                                   "cloudfrontDefaultCertificate": False}}),

@@ -13,6 +13,7 @@ an exposure that could not be probed for a reason other than serving no TLS (fai
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import sys
 from collections.abc import Mapping, Sequence
@@ -226,6 +227,8 @@ def probe(places: Sequence[endpoints.Place], configured: Mapping[str, list[Confi
 def _compare(place: endpoints.Place, configured: Mapping[str, list[Configured]], result: TargetResult,
              options: VerifyOptions) -> Probed:
     rows = tuple(c for u in place.urns for c in configured.get(u, []) if _serves(c, place.port))
+    # an exposure that names hosts (a CloudFront alias, its default *.cloudfront.net domain) speaks for those only
+    rows = tuple(c for c in rows if _names(c.exposure, place.host)) or rows
     config = max((c.verdict for c in rows), key=lambda v: _RANK.get(v, 2)) if rows else None
     settled = result.versions and all(v.status != "unknown" for v in result.versions)
     tls = offer_decision(result.versions, options.profile).verdict.value if settled else None
@@ -241,6 +244,11 @@ def _serves(row: Configured, port: int) -> bool:
     """An exposure that names its port (``HTTPS listener :8443``) is compared only with that port."""
     named, _plain = endpoints.exposure_ports(row.exposure)
     return not named or port in named
+
+
+def _names(text: str, host: str) -> bool:
+    """Whether ``text`` names ``host`` as a whole name (not inside a longer one)."""
+    return re.search(rf"(?<![\w.-]){re.escape(host)}(?![\w.-])", text) is not None
 
 
 def _is_ip(host: str) -> bool:
