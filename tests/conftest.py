@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("suite", derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("fuzz" if os.environ.get("TLSFENCE_FUZZ") == "1" else "suite")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``@pytest.mark.fuzz`` tests (long hypothesis runs) are skipped unless ``TLSFENCE_FUZZ=1``."""
+    if os.environ.get("TLSFENCE_FUZZ") == "1":
+        return
+    skip = pytest.mark.skip(reason="fuzz run: set TLSFENCE_FUZZ=1")
+    for item in items:
+        if "fuzz" in item.keywords:
+            item.add_marker(skip)

@@ -284,11 +284,25 @@ class Router:
         from tlsfence.policy.metadata import FAMILIES, STACK
 
         self.request = request or configure_request()
-        self.by_family = {f.family: self._servicer(f) for f in FAMILIES}
+        self.infos = {f.family: f for f in FAMILIES}
+        self.by_family: dict[str, TlsfenceServicer] = {}  # built on first use: a small stack asks few families
         self.stack = self._servicer(STACK)
-        self.whole = make_servicer()
-        self.whole.Configure(self.request, None)
+        self._whole: TlsfenceServicer | None = None
         self.order = {name: i for i, name in enumerate(policy_names())}
+
+    @property
+    def whole(self) -> TlsfenceServicer:
+        """The whole pack (for resources whose families are not known), configured on first use."""
+        if self._whole is None:
+            self._whole = make_servicer()
+            self._whole.Configure(self.request, None)
+        return self._whole
+
+    def family(self, name: str) -> TlsfenceServicer:
+        """The servicer of one family's pair, configured on first use."""
+        if name not in self.by_family:
+            self.by_family[name] = self._servicer(self.infos[name])
+        return self.by_family[name]
 
     def _servicer(self, info: Any) -> TlsfenceServicer:
         from tlsfence.policy.rules import ADVISORY, MANDATORY, policy_name
@@ -310,7 +324,7 @@ class Router:
             found: list[Diagnostic] = []
             for fam in fams:
                 request = request or analyze_request(res)
-                found.extend(diagnostics(self.by_family[fam].Analyze(request, None), res.urn))
+                found.extend(diagnostics(self.family(fam).Analyze(request, None), res.urn))
             out.extend(sorted(found, key=lambda d: self.order.get(d.policy, 0)))
         out.extend(diagnostics(self.stack.AnalyzeStack(analyze_stack_request(resources), None)))
         return out

@@ -121,7 +121,7 @@ def parse_target(text: str) -> tuple[str, int]:
             port = rest[1:]
     elif raw.count(":") == 1:
         host, port = raw.split(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
         raise InputError(f"target {text!r}: expected HOST[:PORT] with a port between 1 and 65535")
     return host, int(port)
 
