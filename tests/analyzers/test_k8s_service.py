@@ -90,3 +90,19 @@ def test_services_without_load_balancer_expose_nothing(spec):
 def test_scheme_defaults_differ_by_controller(annotations, facing):
     found = analyze(service({S + "ssl-cert": CERT, **annotations}), PROFILE)
     assert {e.internet_facing for e in found} == {facing}
+
+
+def test_lists_judge_every_item_and_patches_of_tls_fields_fail_closed():
+    items = [{"metadata": {"name": "a", "annotations": {S + "type": "external", S + "ssl-cert": CERT, POLICY: RES}},
+              "spec": {"type": "LoadBalancer", "ports": [{"port": 443}]}},
+             {"metadata": {"name": "b"}, "spec": {"type": "ClusterIP", "ports": [{"port": 80}]}}]
+    found = analyze(res(SVC + "List", {"items": items}, name="svcs"), PROFILE)
+    assert [(e.exposure, e.type, e.decision.verdict.value) for e in found] == [
+        ("TLS listener :443 (NLB) (item a)", SVC + "List", "conforming-with-excess")]
+    assert analyze(res(SVC + "List", {"items": UNKNOWN}), PROFILE)[0].decision.verdict.value == "unverifiable"
+    patch = analyze(res(SVC + "Patch", {"metadata": {"annotations": {POLICY: "ELBSecurityPolicy-2016-08"}}}), PROFILE)
+    assert [(e.family, e.decision.verdict.value) for e in patch] == [("k8s-service", "unverifiable")]
+    assert f"annotation {POLICY}" in patch[0].message()
+    assert analyze(res(SVC + "Patch", {"metadata": {"labels": {"team": "api"}}}), PROFILE) == []
+    ingress_patch = res("kubernetes:networking.k8s.io/v1:IngressPatch", {"spec": {"tls": [{"hosts": ["a"]}]}})
+    assert [e.decision.verdict.value for e in analyze(ingress_patch, PROFILE)] == ["unverifiable"]

@@ -19,6 +19,7 @@ from tlsfence.analyzers import (
     aws_elbv2_rules,
     gcp_compute,
     gcp_serverless,
+    k8s_collections,
     k8s_gke,
     k8s_ingress,
     k8s_opaque,
@@ -33,7 +34,7 @@ from tlsfence.profiles import Profile
 from tlsfence.resources import Resource, Stack
 
 MODULES = (aws_elbv2, aws_elbv2_rules, aws_classic_elb, aws_apigateway, aws_cloudfront, gcp_compute, gcp_serverless,
-           k8s_ingress, k8s_service, k8s_gke, k8s_opaque, managed)
+           k8s_ingress, k8s_service, k8s_gke, k8s_opaque, k8s_collections, managed)
 
 
 def _build(modules: Iterable[ModuleType]) -> Mapping[str, Analyzer]:

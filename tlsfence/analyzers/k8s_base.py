@@ -144,3 +144,25 @@ def fact_table() -> str:
         links = ", ".join(f"[{i + 1}]({u})" for i, u in enumerate(body["source"]))
         rows.append(f"| `{key}` | {value.replace('|', '/')} | {body['note'].replace('|', '/')} | {links} |")
     return "\n".join(rows) + "\n"
+
+
+#: Annotation prefixes and spec fields that decide a front door's TLS (a patch touching one cannot be judged).
+TLS_ANNOTATION_PREFIXES = ("alb.ingress.kubernetes.io/", "service.beta.kubernetes.io/aws-load-balancer-",
+                           "networking.gke.io/", "kubernetes.io/ingress.", "ingress.gcp.kubernetes.io/")
+TLS_SPEC_FIELDS = ("tls", "ingressClassName", "rules", "defaultBackend", "type", "ports", "loadBalancerClass")
+
+
+def patch_touches_tls(res: Resource) -> list[str]:
+    """The TLS-deciding fields a ``*Patch`` resource sets (annotations by prefix, spec fields by name)."""
+    touched = []
+    ann = res.get("metadata", "annotations", default={})
+    if is_unknown(ann):
+        return ["metadata.annotations"]
+    if isinstance(ann, Mapping):
+        touched += [f"annotation {k}" for k in ann if str(k).startswith(TLS_ANNOTATION_PREFIXES)]
+    spec = res.get("spec", default={})
+    if is_unknown(spec):
+        return [*touched, "spec"]
+    if isinstance(spec, Mapping):
+        touched += [f"spec.{k}" for k in spec if k in TLS_SPEC_FIELDS]
+    return touched

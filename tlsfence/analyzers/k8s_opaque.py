@@ -18,8 +18,8 @@ FAMILY = "k8s-opaque"
 RENDERERS = ("kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v4:Chart", "kubernetes:yaml:ConfigFile",
              "kubernetes:yaml:ConfigGroup", "kubernetes:yaml/v2:ConfigFile", "kubernetes:yaml/v2:ConfigGroup",
              "kubernetes:kustomize:Directory", "kubernetes:kustomize/v2:Directory")
-HINT = ("declare the Ingresses and Services as pulumi_kubernetes resources (or render the chart with helm.v4.Chart), "
-        "or verify the endpoints live with tlsfence verify")
+HINT = ("Ingresses and Services declared as pulumi_kubernetes resources (or the chart rendered with helm.v4.Chart), "
+        "or tlsfence verify on the live endpoints")
 
 
 def _advisory(res: Resource, ctx: Context, why: str) -> list[Exposure]:

@@ -83,8 +83,10 @@ def classify(token: str) -> Classified:
 
 def sdk_classified(inv: SdkInventory, sdk: SdkTokens) -> list[Classified]:
     """Every token of the SDK that belongs to one of the inventory's services, sorted."""
-    mine = sorted(t for t in sdk.tokens if service_of(t)[0] == inv.package and service_of(t)[1] in inv.services)
-    return [classify(t) for t in mine]
+    mine = {t for t in sdk.tokens if service_of(t)[0] == inv.package and service_of(t)[1] in inv.services}
+    for svc in (s for s in inv.services.values() if s.custom_resources):  # CRD groups: listed and analyzed tokens
+        mine |= set(svc.classes) | {t for t in ANALYZERS if service_of(t) == (inv.package, svc.name)}
+    return [classify(t) for t in sorted(mine)]
 
 
 def unclassified(items: Iterable[Classified]) -> list[str]:

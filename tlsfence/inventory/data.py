@@ -44,6 +44,8 @@ class Service:
         source: where that is documented.
         classes: token → class for the tokens no analyzer judges.
         notes: token → why it has that class (optional).
+        custom_resources: True for a custom-resource API group (Kubernetes CRDs): its tokens come from
+            ``apiextensions.CustomResource``, not from the SDK's registration, so they are listed, not read.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Service:
     source: str
     classes: Mapping[str, str]
     notes: Mapping[str, str]
+    custom_resources: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ def _load(name: str, raw: Mapping) -> SdkInventory:
                 if token in classes:
                     raise CatalogError(f"inventory {name}: {token} classified twice")
                 classes[token] = cls
-        services[svc] = Service(svc, body["why"], body["source"], classes, dict(body.get("notes", {})))
+        services[svc] = Service(svc, body["why"], body["source"], classes, dict(body.get("notes", {})),
+                                bool(body.get("custom_resources", False)))
     return SdkInventory(raw["sdk"], raw["package"], raw["title"], services, name)
 
 
