@@ -13,8 +13,10 @@ from tlsfence.probe.wire import (
     ProtocolError,
     build_client_hello,
     build_sslv2_client_hello,
+    encode_sni,
     handshake_messages,
     iter_records,
+    parse_certificate_list,
     parse_flight,
     parse_server_reply,
 )
@@ -110,3 +112,44 @@ def test_mutated_fixtures_give_a_message_none_or_protocol_error(name, data):
         parse_server_reply(bytes(raw), sslv2=FIXTURES[name][3])
     except ProtocolError:
         pass
+
+
+
+def _u24(n: int) -> bytes:
+    return n.to_bytes(3, "big")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (_u24(0), []),  # an empty list (anonymous suites)
+    (_u24(5) + _u24(2) + b"AB", [b"AB"]),
+    (_u24(11) + _u24(2) + b"AB" + _u24(3) + b"CDE", [b"AB", b"CDE"]),  # leaf first, as sent
+])
+def test_certificate_list(body, expected):
+    assert parse_certificate_list(body) == expected
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b"", "length does not match"),
+    (_u24(9) + _u24(2) + b"AB", "length does not match"),
+    (_u24(6) + _u24(2) + b"AB" + b"\x00", "truncated certificate length"),
+    (_u24(5) + _u24(9) + b"AB", "overruns the message"),
+    (_u24(3) + _u24(0), "entry of 0 bytes"),
+])
+def test_malformed_certificate_list_is_a_protocol_error(body, message):
+    with pytest.raises(ProtocolError, match=message):
+        parse_certificate_list(body)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("server.test", b"server.test"),
+    ("Server.Test.", b"Server.Test"),  # no trailing dot in SNI (RFC 6066 §3); case is the server's business
+    ("bücher.example", b"xn--bcher-kva.example"),
+])
+def test_sni_encoding(name, expected):
+    assert encode_sni(name) == expected
+
+
+@pytest.mark.parametrize("name", ["a..b", "", ".", "a" * 64 + ".test", "x." * 130, "\udcff.test"])
+def test_names_idna_cannot_encode_are_value_errors(name):
+    with pytest.raises(ValueError, match="server name"):
+        encode_sni(name)

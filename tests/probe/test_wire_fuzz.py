@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.probe.wire_fixtures import FIXTURES
-from tlsfence.probe.wire import ProtocolError, parse_flight, parse_server_reply
+from tlsfence.probe.wire import ProtocolError, parse_certificate_list, parse_flight, parse_server_reply
 
 CASES = 35_000  # per test; three tests
 COUNT = {"cases": 0}
@@ -23,7 +23,7 @@ FUZZ = settings(max_examples=CASES, deadline=None, database=None, derandomize=Fa
 
 def _check(data: bytes, sslv2: bool) -> None:
     COUNT["cases"] += 1
-    for parse in (lambda d: parse_server_reply(d, sslv2=sslv2), parse_flight):
+    for parse in (lambda d: parse_server_reply(d, sslv2=sslv2), parse_flight, parse_certificate_list):
         try:
             parse(data)
         except ProtocolError:

@@ -17,8 +17,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
-import socket
-import ssl
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,21 +39,14 @@ from cryptography.x509.verification import (
 )
 
 from tlsfence.errors import InputError
-from tlsfence.probe.net import Counter, Endpoint, Undetermined, exchange
+from tlsfence.probe import handshake
+from tlsfence.probe.net import Counter, Endpoint
 from tlsfence.probe.report import CertificateInfo
-from tlsfence.probe.wire import build_client_hello, parse_flight
-from tlsfence.suites import registry
 
 #: Longest chain accepted (intermediates + root); cryptography's own default, stated so it is a decision.
 MAX_CHAIN_DEPTH = 8
 #: Trust levels, best first (docs/verify.md "Certificate").
 MOZILLA, PRIVATE_CA, SELF_SIGNED, UNTRUSTED = "mozilla", "private-ca", "self-signed", "untrusted"
-#: (label, cipher string, TLS 1.2 only): the default handshake, then one per key type.
-_VARIANTS: tuple[tuple[str, str, bool], ...] = (
-    ("any", "ALL:COMPLEMENTOFALL:@SECLEVEL=0", False),
-    ("RSA", "aRSA:@SECLEVEL=0", True),
-    ("ECDSA", "aECDSA:@SECLEVEL=0", True),
-)
 
 
 @dataclass(frozen=True)
@@ -232,63 +223,16 @@ def describe(chain_der: Sequence[bytes], hostname: str, cafile: str | None = Non
     return Judged(info, cert, find_issuer(cert, chain, rest))
 
 
-def _context(ciphers: str, tls12_only: bool) -> ssl.SSLContext:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE  # cryptography judges the chain; OpenSSL only fetches it
-    with warnings.catch_warnings():  # TLS 1.0 is deprecated, which is exactly why we must see such servers' certs
-        warnings.simplefilter("ignore", DeprecationWarning)
-        ctx.minimum_version = ssl.TLSVersion.TLSv1
-    if tls12_only:
-        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-    ctx.set_ciphers(ciphers)
-    return ctx
-
-
-def _presented(tls: ssl.SSLSocket) -> list[bytes]:
-    """The chain as sent (leaf first). Public in Python 3.13; 3.11 and 3.12 have it on the private object."""
-    getter = getattr(tls, "get_unverified_chain", None) or tls._sslobj.get_unverified_chain  # type: ignore
-    chain = getter() or []
-    ders = [c if isinstance(c, bytes) else c.public_bytes(2) for c in chain]  # 2: _ssl.ENCODING_DER
-    if not ders:
-        leaf = tls.getpeercert(binary_form=True)
-        if not leaf:
-            raise ssl.SSLError("server sent no certificate")
-        ders = [leaf]
-    return ders
-
-
-def fetch_chain(address: str, port: int, sni: str | None, timeout: float,
-                variant: tuple[str, str, bool]) -> list[bytes]:
-    """One handshake of ``variant``; the presented chain, leaf first. Raises ``OSError`` or ``ssl.SSLError``."""
-    _label, ciphers, tls12_only = variant
-    with socket.create_connection((address, port), timeout=timeout) as raw:
-        raw.settimeout(timeout)
-        with _context(ciphers, tls12_only).wrap_socket(raw, server_hostname=sni) as tls:
-            return _presented(tls)
-
-
-def variants() -> Sequence[tuple[str, str, bool]]:
-    """The handshake variants run for every target (default, RSA-only, ECDSA-only)."""
-    return _VARIANTS
-
-
 def fetch_ocsp(endpoint: Endpoint, counter: Counter | None = None) -> tuple[bool | None, str | None]:
-    """Is an OCSP response stapled, and what does it say? One raw TLS 1.2 hello with status_request.
+    """Is an OCSP response stapled, and what does it say? (``handshake.fetch_staple``, then the parse.)"""
+    return staple_status(*handshake.fetch_staple(endpoint, counter))
 
-    Before TLS 1.3 the CertificateStatus message travels in clear, so the raw reader sees it without
-    finishing the handshake. Returns (None, None) when TLS 1.2 cannot be negotiated (TLS 1.3 encrypts it).
-    """
-    codes = [s.code for s in registry().suites if s.usable_at("TLSv1.2") and s.auth in ("RSA", "ECDSA")][:127]
-    hello = build_client_hello("TLSv1.2", codes, endpoint.sni, status_request=True)
-    try:
-        flight = exchange(endpoint, hello, parse_flight, counter=counter)
-    except Undetermined:
-        return None, None
-    if not flight or flight[0][0] != 2:
-        return None, None
-    status = next((body for kind, body in flight if kind == 22), None)
-    if status is None or len(status) < 4 or status[0] != 1:
+
+def staple_status(stapled: bool | None, status: bytes | None) -> tuple[bool | None, str | None]:
+    """(stapled, status) from what ``handshake.fetch_staple`` read: the OCSP response's verdict, parsed."""
+    if not stapled or status is None:
+        return stapled, None
+    if len(status) < 4 or status[0] != 1:
         return False, None
     try:
         response = ocsp.load_der_ocsp_response(status[4:])

@@ -96,12 +96,22 @@ def _options(profile: str | None, allow_tls13_only: bool, timeout: float, concur
     if not 0 < deadline <= 3600:
         raise InputError(f"--deadline must be between 0 and 3600 seconds, not {deadline:g}")
     if cafile:
-        from tlsfence.probe.certificate import file_store
-
-        file_store(cafile)  # an unreadable or empty --ca-file is a usage error before any probing
+        _check_ca_file(cafile)  # an unreadable or empty --ca-file is a usage error before any probing
     return {"profile": load_profile(profile).with_options(allow_tls13_only=allow_tls13_only or None),
             "timeout": timeout, "concurrency": concurrency, "cafile": cafile, "split_ways": max(1, split_ways),
             "revocation": revocation, "deadline": deadline}
+
+
+def _check_ca_file(path: str) -> None:
+    """Readable, bounded, with PEM certificates OpenSSL can load; checked with ``ssl`` so that ``cryptography``
+    (which ``certificate.file_store`` parses it with, on the certificate thread) is not imported before probing."""
+    import ssl
+
+    data = readers.read_bytes(path, what="--ca-file")
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cadata=data.decode("ascii", "ignore"))
+    except (ssl.SSLError, ValueError, TypeError) as e:
+        raise InputError(f"--ca-file {path!r}: no PEM certificate OpenSSL can load in it") from e
 
 
 def parse_target(text: str) -> tuple[str, int]:
@@ -163,9 +173,11 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
         raise InputError("no target given: pass HOST[:PORT] or --targets-file FILE")
     options = VerifyOptions(**_options(profile, allow_tls13_only, timeout, concurrency, cafile, split_ways,
                                        revocation, deadline))
-    from tlsfence.probe.stack import parse_resolve
+    hosts: dict[str, str] = {}
+    if resolve:  # the stack module (endpoint tables, resources) is not needed otherwise: start-up
+        from tlsfence.probe.stack import parse_resolve
 
-    hosts = parse_resolve(resolve)
+        hosts = parse_resolve(resolve)
     jobs = []
     for name in names:
         host, port = parse_target(name)

@@ -14,8 +14,6 @@ budget the caller gives (the target's per-connection timeout).
 from __future__ import annotations
 
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -100,6 +98,9 @@ def check(leaf: x509.Certificate, issuer: x509.Certificate | None, timeout: floa
 def _fetch(url: str, deadline: float, limit: int, body: bytes | None = None,
            content_type: str | None = None) -> bytes:
     """GET (or POST ``body``) with the time left before ``deadline``; at most ``limit`` bytes."""
+    import urllib.error  # only when a responder is asked: http.client and email cost start-up otherwise
+    import urllib.request
+
     left = deadline - time.monotonic()
     if left <= 0:
         raise _NoAnswer("no time left inside the target's deadline")

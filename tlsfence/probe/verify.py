@@ -85,17 +85,20 @@ def _certificates(endpoint: Endpoint, name: str, options: VerifyOptions
                   ) -> tuple[tuple[CertificateInfo, ...], list[str], int]:
     """Certificate handshakes (one per key type), the OCSP staple and revocation, alongside the enumeration.
 
-    ``certificate`` (and with it ``cryptography``, the slowest import) is loaded here, on this thread, so the
-    import overlaps the first round trips of the enumeration. Revocation is asked as soon as the leaves are
-    known, within one per-connection timeout. Returns (certificates, errors, connections).
+    The handshakes (``handshake``: stdlib ``ssl`` only) go on the wire first; ``certificate``, and with it
+    ``cryptography``, the slowest import, is loaded meanwhile, so the import overlaps their round trips and those
+    of the enumeration. Revocation is asked as soon as the leaves are known, within one per-connection timeout.
+    Returns (certificates, errors, connections).
     """
-    from tlsfence.probe import certificate
+    from tlsfence.probe import handshake
 
     address, port, sni, timeout = endpoint.address, endpoint.port, endpoint.sni, endpoint.timeout
-    variants = certificate.variants()
+    variants = handshake.variants()
     with ThreadPoolExecutor(max_workers=len(variants) + 1, thread_name_prefix="tlsfence-cert") as pool:
-        ocsp_f = pool.submit(certificate.fetch_ocsp, endpoint)
-        futures = [pool.submit(certificate.fetch_chain, address, port, sni, timeout, v) for v in variants]
+        futures = [pool.submit(handshake.fetch_chain, address, port, sni, timeout, v) for v in variants]
+        ocsp_f = pool.submit(handshake.fetch_staple, endpoint)
+        from tlsfence.probe import certificate
+
         chains: dict[bytes, list[bytes]] = {}
         errors: list[str] = []
         used = 1
@@ -114,7 +117,7 @@ def _certificates(endpoint: Endpoint, name: str, options: VerifyOptions
             except ValueError as e:  # a certificate cryptography cannot parse
                 errors.append(f"certificate: cannot be parsed ({e})")
         checks = [pool.submit(_revocation, j, timeout) if options.revocation else None for j in judged]
-        stapled, status = ocsp_f.result()
+        stapled, status = certificate.staple_status(*ocsp_f.result())
         certs = []
         for j, check in zip(judged, checks, strict=True):
             revocation = ("not checked", "--no-revocation") if check is None else check.result()

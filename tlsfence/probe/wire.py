@@ -312,3 +312,19 @@ def parse_flight(data: bytes) -> list[tuple[int, bytes]] | None:
         if item[0] == 14:
             return messages
     return None
+
+
+def parse_certificate_list(body: bytes) -> list[bytes]:
+    """The DER certificates of a TLS ≤1.2 Certificate message body (RFC 5246 §7.4.2), leaf first."""
+    if len(body) < 3 or int.from_bytes(body[:3], "big") != len(body) - 3:
+        raise ProtocolError("Certificate message length does not match its list")
+    ders, pos = [], 3
+    while pos < len(body):
+        if len(body) - pos < 3:
+            raise ProtocolError("truncated certificate length")
+        size = int.from_bytes(body[pos:pos + 3], "big")
+        if size == 0 or pos + 3 + size > len(body):
+            raise ProtocolError(f"certificate entry of {size} bytes overruns the message")
+        ders.append(body[pos + 3:pos + 3 + size])
+        pos += 3 + size
+    return ders
