@@ -59,6 +59,9 @@ def table(resources, name=None):
      [("ALB HTTPS listener :443", "unverifiable", f"{A}ssl-policy=ELBSecurityPolicy-Made-Up")]),
     ({A + "certificate-arn": CERT, A + "ssl-policy": RES.lower()},
      [("ALB HTTPS listener :443", "unverifiable", f"{A}ssl-policy={RES.lower()}")]),
+    # a certificate ARN computed from another resource (unknown at preview) is still a certificate
+    ({A + "certificate-arn": UNKNOWN, A + "ssl-policy": RES},
+     [("ALB HTTPS listener :443", "conforming-with-excess", f"{A}ssl-policy={RES}")]),
     # unknown at preview
     ({A + "certificate-arn": CERT, A + "ssl-policy": UNKNOWN},
      [("ALB Ingress", "unverifiable", "ingress=<unknown>")]),
@@ -151,3 +154,13 @@ def test_acm_certificate_in_the_stack_narrows_to_rsa():
     e = [e for e in analyze_stack(Stack([ingress(annotations={A + "certificate-arn": CERT, A + "ssl-policy": RES}),
                                          cert]), PROFILE) if e.name == "ing"][0]
     assert e.decision.excess == ("ECDHE-RSA-AES256-GCM-SHA384",)
+
+
+def test_acm_certificate_joined_by_dependency_when_its_arn_is_unknown():
+    cert = res("aws:acm/certificate:Certificate", {"domainName": "api.example.com", "keyAlgorithm": "EC_prime256v1"},
+               name="cert")
+    ann = {"kubernetes.io/ingress.class": "alb", A + "certificate-arn": UNKNOWN, A + "ssl-policy": RES}
+    ing = res(ING, {"metadata": {"name": "ing", "annotations": ann}}, name="ing",
+              property_dependencies={"metadata": (cert.urn,)})
+    e = [e for e in analyze_stack(Stack([ing, cert]), PROFILE) if e.name == "ing"][0]
+    assert e.decision.excess == ("ECDHE-ECDSA-AES256-GCM-SHA384",)

@@ -63,6 +63,10 @@ POLICY = S + "ssl-negotiation-policy"
      [("LoadBalancer Service", "unverifiable", "service=<unknown>")]),
     ({S + "type": "external", S + "ssl-cert": CERT, S + "ssl-ports": 443}, {},
      [("LoadBalancer Service", "unverifiable", "service=<unknown>")]),
+    # a certificate ARN computed from another resource (unknown at preview) is still a certificate
+    ({S + "type": "external", S + "ssl-cert": UNKNOWN, S + "ssl-ports": "443", POLICY: RES}, {},
+     [("TLS listener :443 (NLB)", "conforming-with-excess", f"{POLICY}={RES}"),
+      ("TCP listener :80 (NLB)", "not-terminated", "protocol=TCP")]),
     # no AWS annotations: layer-4 pass-through
     ({}, {}, [("TCP load balancer port :443", "not-terminated", "protocol=TCP"),
               ("TCP load balancer port :80", "not-terminated", "protocol=TCP")]),

@@ -77,7 +77,7 @@ def test_programs_same_as_in_process(stub, program, preview, config):
     expected = {("aws_mix", False, None): h.AWS_EXPECTED, ("aws_mix", True, None): h.AWS_PREVIEW_EXPECTED,
                 ("gcp_mix", True, None): h.GCP_EXPECTED, ("elbv2_joins", True, None): h.ELBV2_PREVIEW_EXPECTED,
                 ("elbv2_joins", False, "ifo"): h.ELBV2_IFO_EXPECTED, ("gwlb", False, None): {},
-                ("gcp_lb", False, None): h.GCP_LB_EXPECTED, ("k8s_mix", True, None): h.K8S_EXPECTED,
+                ("gcp_lb", False, None): h.GCP_LB_EXPECTED, ("k8s_mix", True, None): h.K8S_PREVIEW_EXPECTED,
                 ("managed_mix", False, None): h.MANAGED_EXPECTED}
     key = (program, preview, "ifo" if config and "internet-facing-only" in config else None if config is None else "x")
     if key in expected:

@@ -12,9 +12,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from tlsfence.analyzers.aws_elbv2 import certificate_value_key_types
+from tlsfence.analyzers.aws_elbv2 import CERT_TYPES, certificate_value_key_types, key_types_of
 from tlsfence.analyzers.base import Context, decide_named, exposure
-from tlsfence.analyzers.k8s_base import Unreadable, annotation, fact, find_named, known, text, with_reason, worst
+from tlsfence.analyzers.k8s_base import (
+    COMPUTED,
+    Unreadable,
+    annotation,
+    certificate_refs,
+    fact,
+    find_named,
+    known,
+    text,
+    with_reason,
+    worst,
+)
 from tlsfence.catalog import tightest
 from tlsfence.exposure import Exposure, Origin, Setting
 from tlsfence.resources import Resource
@@ -35,7 +46,8 @@ class Member:
         res: the Ingress.
         ports: listen port → HTTP/HTTPS.
         policy: the explicit SSL policy and where it is set (None when the controller default applies).
-        certs: certificate ARNs (IngressClassParams or annotation).
+        certs: certificate ARNs (IngressClassParams or annotation; COMPUTED when unknown at preview).
+        key_types: RSA/ECDSA of the default certificate when it is an ACM certificate of the stack.
         redirect: the ssl-redirect port, if set.
         scheme: internet-facing/internal when set.
     """
@@ -44,6 +56,7 @@ class Member:
     ports: dict[int, str] = field(default_factory=dict)
     policy: Setting | None = None
     certs: tuple[str, ...] = ()
+    key_types: frozenset[str] | None = None
     redirect: int | None = None
     scheme: str | None = None
 
@@ -98,9 +111,12 @@ def member_config(res: Resource, ctx: Context, cls: Resource | None) -> Member:
     params = _params(res, ctx, cls)
     member = Member(res)
     p_certs = known(params, "spec", "certificateArn", default=[]) if params is not None else []
-    a_certs = annotation(res, PREFIX + "certificate-arn")
-    certs = list(p_certs) if p_certs else [c.strip() for c in (a_certs or "").split(",") if c.strip()]
-    member.certs = tuple(str(c) for c in certs)
+    certs = tuple(str(c) for c in p_certs) if p_certs else certificate_refs(res, PREFIX + "certificate-arn")
+    member.certs = certs
+    if certs[:1] == (COMPUTED,) and ctx.stack is not None:
+        member.key_types = key_types_of(ctx.stack.property_sources(res, "metadata", *CERT_TYPES))
+    elif certs:
+        member.key_types = certificate_value_key_types(certs[0], ctx)
     member.ports = _listen_ports(res, bool(certs))
     p_policy = text(params, "spec", "sslPolicy") if params is not None else None
     a_policy = annotation(res, PREFIX + "ssl-policy")
@@ -154,8 +170,8 @@ def _https(res: Resource, port: int, configs: list[Member], ctx: Context) -> tup
     else:
         chosen = [m.policy if m.res is res else
                   Setting(m.policy.prop, m.policy.value, Origin.JOINED, via=f"{m.res.name}") for m in policies]
-    certs = {c for m in configs if port in m.ports for c in m.certs[:1]}
-    key_types = certificate_value_key_types(next(iter(certs)), ctx) if len(certs) == 1 else None
+    kinds = {m.key_types for m in configs if port in m.ports and m.certs}
+    key_types = kinds.pop() if len(kinds) == 1 else None
     decisions = [decide_named(PLATFORM, s, ctx, key_types) for s in chosen]
     pick = decisions.index(worst(decisions))
     setting, decision = chosen[pick], decisions[pick]

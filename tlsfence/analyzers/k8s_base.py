@@ -166,3 +166,17 @@ def patch_touches_tls(res: Resource) -> list[str]:
     if isinstance(spec, Mapping):
         touched += [f"spec.{k}" for k in spec if k in TLS_SPEC_FIELDS]
     return touched
+
+
+COMPUTED = "<computed>"
+
+
+def certificate_refs(res: Resource, key: str) -> tuple[str, ...]:
+    """Certificate ARNs/names in a comma-separated annotation; ``(COMPUTED,)`` when the value is computed (unknown at
+    preview): a certificate is given even if its ARN is not known yet, so it is not :class:`Unreadable`."""
+    value = annotations(res).get(key)
+    if is_unknown(value):
+        return (COMPUTED,)
+    if value is not None and not isinstance(value, str):
+        raise Unreadable(f"annotation {key}={value!r} (annotation values are strings)")
+    return tuple(c.strip() for c in (value or "").split(",") if c.strip())

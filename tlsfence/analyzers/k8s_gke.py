@@ -20,6 +20,7 @@ from tlsfence.analyzers.k8s_base import (
     Unreadable,
     annotation,
     annotations,
+    certificate_refs,
     fact,
     find_named,
     known,
@@ -72,9 +73,12 @@ def joined_policy(holder: Resource, name: Any, ctx: Context, regional: bool, pro
 
 
 def _has_certificate(res: Resource) -> bool:
-    tls = known(res, "spec", "tls", default=[])
-    return bool(tls) or annotation(res, "ingress.gcp.kubernetes.io/pre-shared-cert") is not None \
-        or annotation(res, "networking.gke.io/managed-certificates") is not None
+    """spec.tls or a certificate annotation (a computed one still names a certificate)."""
+    tls = res.get("spec", "tls", default=[])
+    if is_unknown(tls):
+        raise Unreadable("spec.tls (unknown until deployed)")
+    return bool(tls) or bool(certificate_refs(res, "ingress.gcp.kubernetes.io/pre-shared-cert")) \
+        or bool(certificate_refs(res, "networking.gke.io/managed-certificates"))
 
 
 def _frontend_config(res: Resource, ctx: Context) -> Resource | None:

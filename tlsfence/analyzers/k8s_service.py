@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from tlsfence.analyzers.aws_classic_elb import STRICT_HINT
-from tlsfence.analyzers.aws_elbv2 import certificate_value_key_types
+from tlsfence.analyzers.aws_elbv2 import CERT_TYPES, certificate_value_key_types, key_types_of
 from tlsfence.analyzers.base import Context, decide_named, exposure
 from tlsfence.analyzers.k8s_base import Unreadable, annotations, fact, known, port_number, text, with_reason, worst
 from tlsfence.catalog import platform, tightest
@@ -59,19 +59,24 @@ def _ssl_ports(ann: dict[str, Any], controller: str) -> tuple[set[int], set[str]
     return numbers, names
 
 
-def _listener(port: dict[str, Any], ann: dict[str, Any], controller: str, ctx: Context) -> tuple[str, Setting,
-                                                                                                   Decision, str]:
+def _listener(res: Resource, port: dict[str, Any], ann: dict[str, Any], controller: str,
+              ctx: Context) -> tuple[str, Setting, Decision, str]:
     """(listener protocol, setting, decision, remediation) of one Service port under one controller."""
     number = port_number(port.get("port"), "spec.ports[].port")
     proto = str(port.get("protocol") or "TCP").upper()
-    cert = ann.get(A + "ssl-cert")
+    cert = ann.get(A + "ssl-cert")  # computed (unknown at preview) still means a certificate is given
     selected = _ssl_ports(ann, controller)
     name = port.get("name")
-    is_tls = bool(cert) and proto != "UDP" and (selected is None or number in selected[0] or name in selected[1])
+    given = cert is not None and (is_unknown(cert) or bool(cert.strip()))
+    is_tls = given and proto != "UDP" and (selected is None or number in selected[0] or name in selected[1])
     backend = str(ann.get(A + "backend-protocol") or "").strip().lower()
     prop = A + "ssl-negotiation-policy"
     if is_tls:
-        key_types = certificate_value_key_types(cert.split(",")[0].strip(), ctx)
+        if is_unknown(cert):
+            found = ctx.stack.property_sources(res, "metadata", *CERT_TYPES) if ctx.stack is not None else []
+            key_types = key_types_of(found)
+        else:
+            key_types = certificate_value_key_types(cert.split(",")[0].strip(), ctx)
         if controller == "intree-classic":
             mapped = fact("intree.backend-protocol").get(backend)
             if mapped is None:
@@ -112,9 +117,9 @@ def analyze_service(res: Resource, ctx: Context) -> list[Exposure]:
             return []
         ann = annotations(res)
         for key, value in ann.items():
-            if key.startswith(A) and is_unknown(value):
+            if key.startswith(A) and is_unknown(value) and key != A + "ssl-cert":
                 raise Unreadable(f"annotation {key} (unknown until deployed)")
-            if key.startswith(A) and not isinstance(value, str):
+            if key.startswith(A) and not isinstance(value, str) and not is_unknown(value):
                 raise Unreadable(f"annotation {key}={value!r} (annotation values are strings)")
         ports = known(res, "spec", "ports", default=[])
         if not isinstance(ports, list):
@@ -137,7 +142,7 @@ def analyze_service(res: Resource, ctx: Context) -> list[Exposure]:
                                     fixed(Verdict.NOT_TERMINATED, f"a LoadBalancer Service without TLS annotations "
                                                                   f"{PASS}"), ctx, tightest=""))
                 continue
-            judged = [(c, *_listener(port, ann, c, ctx)) for c in controllers]
+            judged = [(c, *_listener(res, port, ann, c, ctx)) for c in controllers]
         except Unreadable as e:
             out.append(exposure(res, "LoadBalancer Service port", FAMILY, Setting("spec.ports", None, Origin.UNKNOWN),
                                 unverifiable(str(e)), ctx, tightest=tightest(ELBV2, ctx.profile)))

@@ -1,6 +1,7 @@
 """ALB Ingresses (alone, grouped, with IngressClassParams), AWS LoadBalancer Services, GKE Ingresses with
 FrontendConfigs and SSL policies, GKE Gateways with GCPGatewayPolicy and HTTPRoutes, and opaque Helm/YAML."""
 
+import pulumi_aws as aws
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
@@ -34,6 +35,12 @@ alb("alb-weak", {A + "certificate-arn": CERT, A + "ssl-policy": WEAK})
 alb("alb-plain", {A + "scheme": "internet-facing"})
 alb("alb-made-up", {A + "certificate-arn": CERT, A + "ssl-policy": "ELBSecurityPolicy-Made-Up"})
 alb("alb-bad-ports", {A + "listen-ports": '[{"HTTPS": "443"}]', A + "certificate-arn": CERT})
+
+# An ACM certificate of the stack (RSA: only the RSA excess suite is negotiable), its ARN unknown at preview; a policy
+# computed from another resource's output is unknown at preview (unverifiable then, known on update)
+acm = aws.acm.Certificate("api-cert", domain_name="api.example.com", validation_method="DNS")
+alb("alb-acm", {A + "certificate-arn": acm.arn, A + "ssl-policy": RES, A + "scheme": "internet-facing"})
+alb("alb-late", {A + "certificate-arn": CERT, A + "ssl-policy": acm.arn.apply(lambda _: RES)})
 
 # An IngressGroup with one weak member: both members are judged by the weakest
 alb("grp-strong", {A + "group.name": "shop", A + "ssl-policy": RES, A + "certificate-arn": CERT})
@@ -72,6 +79,8 @@ service("svc-nlb", {S + "type": "external", S + "ssl-cert": CERT, S + "ssl-ports
 service("svc-nlb-default", {S + "type": "external", S + "ssl-cert": CERT, S + "ssl-ports": "https"})
 service("svc-classic", {S + "ssl-cert": CERT, S + "ssl-ports": "443", S + "backend-protocol": "http"})
 service("svc-plain", {})
+service("svc-acm", {S + "type": "external", S + "ssl-cert": acm.arn, S + "ssl-ports": "443",
+                    S + "ssl-negotiation-policy": RES})
 k8s.core.v1.Service("svc-cluster", spec={"ports": PORTS, "selector": {"app": "api"}})
 
 # GKE Ingresses, FrontendConfigs and SSL policies
