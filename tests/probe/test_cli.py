@@ -130,3 +130,10 @@ def test_json_keys_are_the_documented_ones(nginx, pki, capsys):
     assert set(result["certificate"]) >= {"names", "issuer", "not_after", "key_type", "name_match", "chain_trusted",
                                           "self_signed", "ocsp_stapled"}
     assert result["suites"]["TLSv1.2"][0].keys() == {"code", "openssl", "iana"}
+
+
+def test_resolve_maps_a_target_name_without_dns(nginx, pki, capsys):
+    code = main(["verify", f"server.test:{nginx['allowed6']}", "--resolve", "server.test:127.0.0.1", "--ca-file",
+                 pki.ca, "--no-revocation", "--format", "json"])
+    result = json.loads(capsys.readouterr().out)[0]
+    assert (code, result["ip"], result["sni"], result["verdict"]) == (0, "127.0.0.1", "server.test", "conforming")

@@ -272,3 +272,16 @@ def test_kubernetes_ingress_is_probed_on_the_tls_ports_its_exposures_name(tmp_pa
         for host in ("shop.server.test", "k8s-shop.server.test")]
     assert [(n["exposure"], n["why"], n["fails"]) for n in report["not_probed"]] == [
         ("ALB HTTP listener :80", "plaintext: no TLS to probe", False)]
+
+
+def test_a_listener_whose_load_balancer_is_not_in_the_state_fails_closed(tmp_path, capsys):
+    resources = [r for r in stack_states.resources(443) if r["type"] == "aws:lb/listener:Listener"]
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"version": 3, "deployment": {"resources": resources}}))
+    code, out = _cli(capsys, "--from-state", str(path), "--no-dns", "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["endpoints"] == []
+    assert [(n["name"], n["why"], n["fails"]) for n in report["not_probed"]] == [
+        ("https", "the resource its loadBalancerArn names is not in the stack (its hostname is there)", True),
+        ("legacy", "the resource its loadBalancerArn names is not in the stack (its hostname is there)", True),
+        ("http", "protocol=HTTP: no TLS to probe", False)]

@@ -248,6 +248,10 @@ def places_of(urn: str, stack: Stack, texts: Sequence[str] = ()) -> tuple[list[P
         if row.via:
             own, tokens, key = row.via
             sources = stack.find(tokens, key, props.get(own))
+            pending = props.get(own) is UNKNOWN or any(
+                p.get(key) is UNKNOWN for _u, t, p in stack.resources if t in tokens)
+            if not sources and not pending:
+                return [], Gap(f"the resource its {own} names is not in the stack (its hostname is there)", True)
         for source in sources:
             for path in row.hosts:
                 for v in values(source, path):
