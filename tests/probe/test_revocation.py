@@ -184,3 +184,9 @@ def test_sarif_reports_revoked_as_an_error_and_unknown_as_a_note(rpki, leaf_port
     assert len(errors) == 1 and "RSA certificate is revoked (OCSP " in errors[0]
     assert any(r["ruleId"] == "TLSF-VERIFY-004" and "revocation unknown (OCSP " in r["message"]["text"]
                for r in results)
+
+
+def test_revocation_stays_inside_the_targets_deadline(rpki):
+    answer = revocation.check(rpki.cert("good"), _issuer(rpki), timeout=0)
+    assert (answer.status, answer.detail) == (
+        "unknown", f"OCSP http://127.0.0.1:{rpki.ocsp_port}/: no time left inside the target's deadline")

@@ -87,11 +87,12 @@ def _certificates(endpoint: Endpoint, name: str, options: VerifyOptions
 
     The handshakes (``handshake``: stdlib ``ssl`` only) go on the wire first; ``certificate``, and with it
     ``cryptography``, the slowest import, is loaded meanwhile, so the import overlaps their round trips and those
-    of the enumeration. Revocation is asked as soon as the leaves are known, within one per-connection timeout.
-    Returns (certificates, errors, connections).
+    of the enumeration. Revocation is asked as soon as the leaves are known, within one per-connection timeout
+    and inside the target's deadline. Returns (certificates, errors, connections).
     """
     from tlsfence.probe import handshake
 
+    ends = time.monotonic() + options.deadline
     address, port, sni, timeout = endpoint.address, endpoint.port, endpoint.sni, endpoint.timeout
     variants = handshake.variants()
     with ThreadPoolExecutor(max_workers=len(variants) + 1, thread_name_prefix="tlsfence-cert") as pool:
@@ -116,7 +117,8 @@ def _certificates(endpoint: Endpoint, name: str, options: VerifyOptions
                 judged.append(certificate.describe(chain, name, options.cafile))
             except ValueError as e:  # a certificate cryptography cannot parse
                 errors.append(f"certificate: cannot be parsed ({e})")
-        checks = [pool.submit(_revocation, j, timeout) if options.revocation else None for j in judged]
+        budget = min(timeout, ends - time.monotonic())  # <= 0: "no time left inside the target's deadline"
+        checks = [pool.submit(_revocation, j, budget) if options.revocation else None for j in judged]
         stapled, status = certificate.staple_status(*ocsp_f.result())
         certs = []
         for j, check in zip(judged, checks, strict=True):
