@@ -108,6 +108,21 @@ CASES = [
     (IOT, {"status": "DISABLED"}, [C]),
     (IOT_NATIVE, {"domainConfigurationStatus": "DISABLED"}, [C]),
     (IOT, {"status": "Disabled"}, [U]),
+    # S3 website hosting: HTTP only unless every request redirects to https; buckets without a website: nothing
+    ("aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2", {"bucket": "b"}, [NC]),
+    ("aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", {"bucket": "b", "redirectAllRequestsTo": {
+        "hostName": "example.com", "protocol": "https"}}, [C]),
+    ("aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", {"bucket": "b", "redirectAllRequestsTo": {
+        "hostName": "example.com", "protocol": "HTTPS"}}, [U]),
+    ("aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", {"bucket": UNKNOWN}, [NC]),
+    ("aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration", {"redirectAllRequestsTo": UNKNOWN}, [U]),
+    ("aws-native:s3:Bucket", {}, []),
+    ("aws-native:s3:Bucket", {"websiteConfiguration": {"indexDocument": "index.html"}}, [NC]),
+    ("aws-native:s3:Bucket", {"websiteConfiguration": UNKNOWN}, [U]),
+    ("aws:s3/bucket:Bucket", {"acl": "private"}, []),
+    ("aws:s3/bucket:Bucket", {"website": {"indexDocument": "index.html"}}, [NC]),
+    ("aws:s3/bucket:Bucket", {"website": {"redirectAllRequestsTo": "https://example.com"}}, [U]),
+    ("aws:s3/bucketV2:BucketV2", {"website": {"indexDocument": "index.html"}}, [NC]),
     # Cloud Functions 1st gen: event trigger, open, secure, internal, wrong type, odd spelling
     (FN, {}, []),
     (FN, {"eventTrigger": {"eventType": "x"}}, []),

@@ -210,7 +210,7 @@ def test_managed_program_every_family_fails_closed_and_controls_pass():
         by_name.setdefault(e["name"], []).append(e)
     for name in h.MANAGED_CONTROLS:
         assert [(e["verdict"], e["level"]) for e in by_name[name]] == [("conforming", "none")], name
-    assert "pool" not in by_name and "fn-v1-event" not in by_name  # no client endpoint / no HTTP trigger
+    assert not {"pool", "fn-v1-event", "assets"} & set(by_name)  # no client endpoint / HTTP trigger / website
     verdicts = {name: [e["verdict"] for e in found] for name, found in by_name.items()}
     assert verdicts["ls-lb"] == ["nonconforming"] and verdicts["gae"] == ["nonconforming"]
     assert verdicts["search-open"] == ["nonconforming", "unverifiable"]
@@ -221,4 +221,5 @@ def test_managed_program_every_family_fails_closed_and_controls_pass():
     assert future["family"] == "managed-endpoint" and future["level"] == "mandatory"
     assert "type token aws:lambda/functionGateway:FunctionGateway" in future["message"]
     assert "tlsfence.components.aws.HttpsLoadBalancer" in by_name["fn-url"][0]["message"]
-    assert report["summary"]["mandatory"] == 27 and report["summary"]["advisory"] == 2
+    assert verdicts["site"] == ["nonconforming"] and "plaintext HTTP" in by_name["site"][0]["message"]
+    assert report["summary"]["mandatory"] == 28 and report["summary"]["advisory"] == 2

@@ -76,7 +76,10 @@ def test_classification_reads_the_registry():
     assert (fn.cls, fn.source, fn.families) == ("no-endpoint", "none (no finding)", ())
     assert classify("aws:lightsail/bucket:Bucket").cls == "managed-endpoint"
     assert classify("aws:lambda/notYetInvented:NotYetInvented").cls == "unclassified"
-    assert classify("aws:s3/bucket:Bucket").service == "s3" and classify("aws:s3/bucket:Bucket").cls == "unclassified"
+    table = classify("aws:dynamodb/table:Table")
+    assert (table.service, table.cls, table.source) == ("dynamodb", "outside-inventory", "none (no finding)")
+    site = classify("aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2")
+    assert (site.cls, site.families) == ("analyzed", ("managed-endpoint",))
 
 
 @pytest.mark.parametrize(("token", "handled", "verdict", "level"), [
@@ -86,7 +89,7 @@ def test_classification_reads_the_registry():
     ("aws:lightsail/instance:Instance", True, "not-terminated", "advisory"),           # pass-through
     ("aws:apprunner/vpcIngressConnection:VpcIngressConnection", False, None, None),    # internal only
     ("aws:lambda/permission:Permission", False, None, None),                           # no client endpoint
-    ("aws:s3/bucket:Bucket", False, None, None),                                       # not an exposure service
+    ("aws:dynamodb/table:Table", False, None, None),                                   # not an exposure service
     ("azure-native:web:WebApp", False, None, None),                                    # no inventory for the SDK
 ])
 def test_run_time_fallback(token, handled, verdict, level):

@@ -90,11 +90,11 @@ MANAGED_EXPECTED: dict[str, list[tuple[str, str]]] = {
         "fn-url", "runner-public", "runner-domain", "graphql", "appsync-domain", "amplify-domain", "cognito-domain",
         "ls-container", "ls-lb", "ls-redirect-off", "search-weak", "iot-old", "lattice-http", "native-url",
         "native-ls-lb", "native-search", "native-lattice", "future-type", "fn-v1-open", "fn-v1-secure", "gae",
-        "gae-modern", "gae-domain", "hosting", "run-domain")},
+        "gae-modern", "gae-domain", "hosting", "run-domain", "site")},
     "search-open": [MANAGED, MANAGED], "ga-listener": [MANAGED_A], "lattice-pass": [MANAGED_A],
 }
 MANAGED_CONTROLS = ("runner-private", "graphql-private", "ls-container-off", "ls-redirect-on", "iot-disabled",
-                    "fn-v1-internal", "gae-off")
+                    "fn-v1-internal", "gae-off", "site-redirect")
 EXEMPTIONS = [{"name": "legacy-*", "reason": "retired in Q3, tracked in OPS-12"},
               {"urn": "*::run-exempt", "reason": "internal demo, no card data"}]
 

@@ -2,10 +2,10 @@
 
 Dozens of resource types differ only in which property decides their TLS (a protocol enum, an on/off flag, a
 policy name) and which catalog entry applies. Each is a row of ``tlsfence/catalogs/managed_table.json``: the
-tokens it covers, the steps that decide (``gate`` on an enum, ``flag`` on a boolean, ``setting`` naming a
-catalog entry, ``managed`` for a provider-owned endpoint) and the conforming alternative. One function judges
-every row, and the inventory (``tlsfence.inventory``) counts these tokens as *analyzed* from the same registry,
-so coverage cannot drift from behaviour.
+tokens it covers, the steps that decide (``gate`` on an enum, ``flag`` on a boolean, ``present`` on whether a
+block is set, ``setting`` naming a catalog entry, ``managed`` for a provider-owned endpoint) and the conforming
+alternative. One function judges every row, and the inventory (``tlsfence.inventory``) counts these tokens as
+*analyzed* from the same registry, so coverage cannot drift from behaviour.
 
 Fail closed throughout: an unknown value, an enum value not in the row (``"HTTPS "`` included), a flag that is
 not a real boolean, or an omitted setting without a documented default is ``unverifiable`` naming the property.
@@ -39,10 +39,11 @@ class Step:
     """One deciding step of a row.
 
     Attributes:
-        kind: ``gate`` (enum), ``flag`` (boolean), ``setting`` (catalog entry name) or ``managed``.
+        kind: ``gate`` (enum), ``flag`` (boolean), ``present`` (a block set or not), ``setting`` (catalog entry
+            name) or ``managed``.
         prop: logical property name (dotted path unless the token maps it elsewhere).
         default: the documented value when the property is omitted (None: no documented default).
-        cases: for gates, value → outcome; for flags, ``"true"``/``"false"`` → outcome.
+        cases: for gates, value → outcome; for flags and presence, ``"true"``/``"false"`` → outcome.
         platform: catalog platform of a ``setting`` step.
         entry: catalog entry of a ``managed`` step.
         source: where the property's meaning is documented.
@@ -67,8 +68,9 @@ class Row:
         what: the exposure's name for humans.
         alternative: the conforming alternative to name when the verdict is not conforming.
         exposures: (what, steps) per exposure the resource has.
-        paths: logical property → actual dotted path for this token.
+        paths: logical property → actual dotted path for this token (``""``: the resource itself is the block).
         defaults: logical property → default overriding the step's for this token.
+        note: what the row leaves out for this token, if anything (shown in docs/coverage.md).
     """
 
     token: str
@@ -78,20 +80,21 @@ class Row:
     exposures: tuple[tuple[str, tuple[Step, ...]], ...]
     paths: Mapping[str, str]
     defaults: Mapping[str, Any]
+    note: str = ""
 
 
 def _step(raw: Mapping[str, Any]) -> Step:
-    for kind in ("gate", "flag", "setting", "managed"):
+    for kind in ("gate", "flag", "present", "setting", "managed"):
         if kind in raw:
             break
     else:
-        raise CatalogError(f"{TABLE_FILE}: step without gate/flag/setting/managed: {raw}")
+        raise CatalogError(f"{TABLE_FILE}: step without gate/flag/present/setting/managed: {raw}")
     if kind == "managed":
         return Step("managed", entry=raw["managed"])
     cases: dict[str, str] | None = None
     if kind == "gate":
         cases = dict(raw["cases"])
-    elif kind == "flag":
+    elif kind in ("flag", "present"):
         cases = {"true": raw["true"], "false": raw["false"]}
     bad = [o for o in (cases or {}).values() if o not in OUTCOMES]
     if bad:
@@ -118,13 +121,15 @@ def rows() -> Mapping[str, Row]:
             if token in out:
                 raise CatalogError(f"{TABLE_FILE}: {token} in families {out[token].key} and {key}")
             out[token] = Row(token, key, fam["what"], alternative, exposures, dict(over.get("paths", {})),
-                             dict(over.get("default", {})))
+                             dict(over.get("default", {})), str(over.get("note", "")))
     return out
 
 
 def _read(res: Resource, row: Row, step: Step) -> tuple[str, Any, Origin]:
     """The step's property path, value and origin (the token's default, else the step's, when omitted)."""
     path = row.paths.get(step.prop, step.prop)
+    if path == "":  # the resource is the block itself (an S3 BucketWebsiteConfiguration is the website)
+        return "(the resource itself)", True, Origin.EXPLICIT
     value = res.get(*path.split("."), default=_MISSING)
     if is_unknown(value):
         return path, None, Origin.UNKNOWN
@@ -140,10 +145,13 @@ def _outcome(res: Resource, row: Row, step: Step) -> tuple[str | Decision, Setti
     setting = Setting(path, shown, origin)
     if origin is Origin.UNKNOWN:
         return unverifiable(f"{path} (unknown until the resource is deployed)"), setting
+    assert step.cases is not None
+    if step.kind == "present":
+        present = origin is Origin.EXPLICIT
+        return step.cases["true" if present else "false"], Setting(path, "set" if present else "absent", origin)
     if value is None:
         return unverifiable(f"{path} (omitted, and the provider documents no default)"), Setting(path, None,
                                                                                                   Origin.UNKNOWN)
-    assert step.cases is not None
     if step.kind == "flag":
         if not isinstance(value, bool):
             return unverifiable(f"{path}={value!r} (a {type(value).__name__}, not a boolean)"), setting
@@ -177,7 +185,7 @@ def _fixed(outcome: str, setting: Setting) -> Decision:
 def _judge(res: Resource, ctx: Context, row: Row, what: str, steps: tuple[Step, ...]) -> Exposure | None:
     setting = Setting("", None, Origin.DEFAULT)
     for step in steps:
-        if step.kind in ("gate", "flag"):
+        if step.kind in ("gate", "flag", "present"):
             result, setting = _outcome(res, row, step)
             if isinstance(result, Decision):
                 return exposure(res, what, FAMILY, setting, result, ctx, tightest=row.alternative)
@@ -185,7 +193,8 @@ def _judge(res: Resource, ctx: Context, row: Row, what: str, steps: tuple[Step, 
                 return None
             if result == "tls":
                 continue
-            hint = "" if result != "plaintext" else f"{setting.prop}={_conforming_case(step, setting.value or '')}"
+            better = _conforming_case(step, setting.value or "") if result == "plaintext" else ""
+            hint = f"{setting.prop}={better}" if better else row.alternative if result == "plaintext" else ""
             return exposure(res, what, FAMILY, setting, _fixed(result, setting), ctx, tightest=hint)
         if step.kind == "setting":
             path, value, origin = _read(res, row, step)

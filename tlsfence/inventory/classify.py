@@ -13,7 +13,7 @@ from functools import cache
 from tlsfence.analyzers import ANALYZERS, analyzer_for
 from tlsfence.analyzers import managed as managed_rows
 from tlsfence.analyzers.base import Context
-from tlsfence.inventory.data import ANALYZED, PENDING, UNCLASSIFIED, SdkInventory, data_class, service_of
+from tlsfence.inventory.data import ANALYZED, OUTSIDE, PENDING, UNCLASSIFIED, SdkInventory, data_class, service_of
 from tlsfence.inventory.fallback import fallback
 from tlsfence.inventory.sdk import SdkTokens
 from tlsfence.profiles import load_profile
@@ -27,7 +27,8 @@ class Classified:
     Attributes:
         token: the type token.
         service: its service.
-        cls: ``analyzed``, ``analyzed-pending``, a data class, or ``unclassified``.
+        cls: ``analyzed``, ``analyzed-pending``, a data class, ``unclassified``, or ``outside-inventory`` (a
+            service the inventory does not list as exposure-capable).
         source: what decides at run time (``analyzer module.function``, ``table row ...``, ``inventory``).
         families: the pack families its findings go to (empty when it yields none).
         note: the data's note, if any.
@@ -46,6 +47,8 @@ def _families(token: str) -> tuple[str, ...]:
     fn = analyzer_for(token)
     if fn is None:
         return ()
+    if fn is managed_rows.analyze_row:
+        return (managed_rows.FAMILY,)  # every row reports to one family, whether or not this case exposes anything
     res = Resource(type=token, name="inventory", urn=f"urn:pulumi:inventory::inventory::{token}::inventory", props={})
     try:
         found = fn(res, Context(load_profile()))
@@ -70,8 +73,9 @@ def classify(token: str) -> Classified:
     note = service.notes.get(token, "") if service is not None else ""
     svc = service_of(token)[1]
     if token in ANALYZERS:
-        return Classified(token, svc, ANALYZED, _source(token), _families(token), note)
-    cls = data_class(token) or UNCLASSIFIED
+        row = managed_rows.rows().get(token)
+        return Classified(token, svc, ANALYZED, _source(token), _families(token), note or (row.note if row else ""))
+    cls = data_class(token) or OUTSIDE
     if cls == PENDING:
         source = "analyzer pending (another helper's branch)"
     elif fallback(token) is None:

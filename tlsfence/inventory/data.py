@@ -20,6 +20,7 @@ CLASSES: tuple[str, ...] = ("managed-endpoint", "plaintext", "pass-through", "in
 ANALYZED = "analyzed"
 PENDING = "analyzed-pending"
 UNCLASSIFIED = "unclassified"
+OUTSIDE = "outside-inventory"
 
 #: TEMPORARY: tokens other helpers are adding analyzers for (aws-logic, gcp-apigw-catalogs). Until they are in
 #: the registry they count as classified (``analyzed-pending``) and keep today's behaviour at run time (no

@@ -42,6 +42,10 @@ aws.vpclattice.Listener("lattice-http", name="plain", protocol="HTTP", service_i
 aws.vpclattice.Listener("lattice-pass", name="pass", protocol="TLS_PASSTHROUGH", port=443, service_identifier="svc",
                         default_action={"fixed_response": {"status_code": 404}})
 aws.cognito.UserPool("pool")  # no client endpoint of its own: no finding
+bucket = aws.s3.Bucket("assets")  # no website: no finding
+aws.s3.BucketWebsiteConfiguration("site", bucket=bucket.id, index_document={"suffix": "index.html"})
+aws.s3.BucketWebsiteConfiguration("site-redirect", bucket=bucket.id,
+                                  redirect_all_requests_to={"host_name": "www.example.com", "protocol": "https"})
 
 # aws-native twins
 pulumi.CustomResource("aws-native:lambda:Url", "native-url", {"targetFunctionArn": "arn:fn", "authType": "NONE"})
