@@ -45,3 +45,12 @@ def test_k8s_program_internet_facing_only_drops_internal_listeners(tmp_path):
         assert name not in got, name
     assert got["alb-plain"] == [h.K8S_ING] and got["alb-absent"] == [h.JOIN]
     assert got["alb-late"] == [h.K8S_ING]  # unreadable: not known to be internal, so kept
+
+
+def test_custom_resources_reach_the_pack_as_group_version_kind_tokens():
+    """apiextensions.CustomResource registers kubernetes:<group>/<version>:<Kind>, the token a typed class would."""
+    types = {r.name: r.type for r in h.recorded("k8s_mix")}
+    assert types["fc-strict"] == "kubernetes:networking.gke.io/v1beta1:FrontendConfig"
+    assert types["gw"] == "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+    assert types["partner-params"] == "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams"
+    assert types["alb-strict"] == "kubernetes:networking.k8s.io/v1:Ingress"
