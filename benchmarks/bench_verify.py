@@ -29,6 +29,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -224,6 +225,12 @@ LABELS = {"tlsfence": "tlsfence verify", "sslyze": "sslyze 6", "sslscan": "sslsc
 BINARIES = {"sslscan": "sslscan", "nmap": "nmap", "testssl": "testssl"}
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of the tool processes that ended so far (load-independent, unlike wall time)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Accepts:
     """Connections nginx accepted so far (``stub_status``), minus the status requests themselves."""
 
@@ -278,19 +285,22 @@ def main() -> int:
                     "nmap": lambda p=port: tool_nmap(p),
                     "testssl": lambda p=port: tool_testssl(p, tmp),
                 }
-                got: dict[str, dict] = {t: {"times": [], "conns": [], "sets": None} for t in tools}
+                got: dict[str, dict] = {t: {"times": [], "conns": [], "cpu": [], "sets": None} for t in tools}
                 for run in range(args.runs):
                     order = tools[run % len(tools):] + tools[:run % len(tools)]  # rotate: nobody always first
                     for tool in order:
                         before = accepts()
+                        cpu = _children_cpu()
                         start = time.monotonic()
                         sets = runners[tool]()
                         got[tool]["times"].append(time.monotonic() - start)
+                        got[tool]["cpu"].append(_children_cpu() - cpu)
                         time.sleep(0.2 + 2 * rtt_ms / 1000)  # late closes land before counting
                         got[tool]["conns"].append(accepts() - before)
                         got[tool]["sets"] = sets
                 for tool, m in got.items():
                     m["time"], m["conn"] = statistics.median(m["times"]), statistics.median(m["conns"])
+                    m["cpu_s"] = statistics.median(m["cpu"])
                     runs = ", ".join(f"{t:.2f}" for t in m["times"])
                     print(f"{rtt_ms:g} ms {name} {tool}: {m['time']:.2f} s ({runs}), {m['conn']:g} connections",
                           flush=True)
@@ -300,6 +310,19 @@ def main() -> int:
     Path(args.out).write_text(report(rows, args, tools, missing))
     print(f"wrote {args.out}")
     return 0
+
+
+def _startup(runs: int = 5) -> dict[str, float]:
+    out = {}
+    for key, cmd in (("pass", [sys.executable, "-c", "pass"]),
+                     ("help", [sys.executable, "-m", "tlsfence", "verify", "--help"])):
+        times = []
+        for _ in range(runs):
+            start = time.monotonic()
+            subprocess.run(cmd, capture_output=True, timeout=60, cwd=ROOT)
+            times.append(time.monotonic() - start)
+        out[key] = statistics.median(times)
+    return out
 
 
 def _some(names: set[str]) -> str:
@@ -328,13 +351,15 @@ def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namesp
              "every TLS 1.3 suite, TLS 1.0-1.3). RTT > 0 through a loopback delaying proxy (connect round trip "
              "charged on the first client chunk). Wall time is the whole process (interpreter start-up "
              "included), median of the runs; tools alternate in rotating order. Connections as counted by nginx "
-             "(`stub_status`). *limit* = 2 × RTT: one TCP connect and one ClientHello round trip, which no prober "
-             "can beat on any server. *own* = tlsfence's `elapsed_s` (probing, certificates included, without "
+             "(`stub_status`); CPU = user + system seconds of the tool's processes (what load cannot inflate; "
+             "sslyze's includes its worker threads). *limit* = 2 × RTT: one TCP connect and one ClientHello "
+             "round trip, which no prober can beat on any server. *own* = tlsfence's `elapsed_s` (probing, "
+             "certificates included, without "
              "interpreter start-up); *rounds* = the longest sequence of hellos its enumeration waited on.", ""]
     if missing:
         lines += [f"Not installed, skipped: {', '.join(missing)}.", ""]
-    lines += ["| RTT | server | accepted | tool | wall (s), median | runs (s) | connections | × vs tlsfence "
-              "| accepted sets vs tlsfence |", "|---|---|---|---|---|---|---|---|---|"]
+    lines += ["| RTT | server | accepted | tool | wall (s), median | runs (s) | CPU (s) | connections | × vs tlsfence "
+              "| accepted sets vs tlsfence |", "|---|---|---|---|---|---|---|---|---|---|"]
     for (rtt, name), got in rows.items():
         ref = got["tlsfence"]["sets"] if "tlsfence" in got else None
         accepted = sum(len(s) for s in ref.values()) if ref else "?"
@@ -343,7 +368,8 @@ def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namesp
             ratio = f"{m['time'] / ours:.1f}" if ours else "–"
             agree = _agreement(ref, m["sets"]) if ref and tool != "tlsfence" else "–"
             lines.append(f"| {rtt:g} ms | {name} | {accepted} | {LABELS[tool]} | {m['time']:.2f} | "
-                         f"{' '.join(f'{t:.2f}' for t in m['times'])} | {m['conn']:g} | {ratio} | {agree} |")
+                         f"{' '.join(f'{t:.2f}' for t in m['times'])} | {m['cpu_s']:.2f} | {m['conn']:g} | {ratio} | "
+                         f"{agree} |")
     lines += ["", "tlsfence against the physical limit (median of its runs):", "",
               "| RTT | server | limit 2 × RTT (s) | own `elapsed_s` (s) | own / limit | wall (s) | wall / limit "
               "| hello rounds | × faster than sslyze | × faster than the fastest other tool |",
@@ -363,6 +389,11 @@ def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namesp
         wall_ratio = f"{wall / limit:.2f}" if limit else "–"
         lines.append(f"| {rtt:g} ms | {name} | {limit:.2f} | {own:.3f} | {own_ratio} | {wall:.2f} | {wall_ratio} | "
                      f"{rounds:g} | {sslyze} | {best} |")
+    start_up = _startup()
+    lines += ["", f"Interpreter start-up on this machine during the run (median of 5 wall times): `python -c pass` "
+              f"{start_up['pass']:.2f} s, `python -m tlsfence verify --help` {start_up['help']:.2f} s: every Python "
+              "tool pays the first (here including the sandbox's certifi `.pth` hook), and under load it grows with "
+              "the number of runnable processes, while sslyze's, sslscan's and nmap's network waits do not."]
     lines += ["", f"Load average at the end: {' '.join(load)} (2 vCPUs shared with other jobs: ratios are between "
               "tools of the same run, alternating).", "", "Accepted sets found by tlsfence (count per version):", ""]
     for (rtt, name), got in rows.items():
