@@ -9,8 +9,8 @@ reply bytes go through the real parser, in two chunks, exactly as ``net`` feeds 
 - a version whose server behaves has exactly its accepted set found, for at most 2 x accepted + 16 hellos;
 - nothing is reported accepted that was not offered at that version, and the hello count stays bounded.
 
-The normal run samples 50 models; ``TLSFENCE_FUZZ=1`` or ``-m fuzz`` runs 12,000
-(``python -m pytest tests/probe/test_enumerate_fuzz.py -m fuzz -s`` prints the count).
+The normal run samples 50 models; the fuzz run (``TLSFENCE_FUZZ=1 python -m pytest
+tests/probe/test_enumerate_fuzz.py -m fuzz -s``) runs 12,000 and prints the count.
 """
 
 from __future__ import annotations
