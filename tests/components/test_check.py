@@ -5,6 +5,7 @@ import pytest
 from tests.components.helpers import REPO, check, write_project
 
 AWS_PROGRAM = """
+import pulumi_aws
 from tlsfence.components import aws
 
 cert = "arn:aws:acm:us-east-1:1:certificate/x"
@@ -14,7 +15,8 @@ aws.HttpsLoadBalancer("nlb", aws.HttpsLoadBalancerArgs(subnet_ids=["s"], certifi
 aws.RestApiDomain("rest", aws.RestApiDomainArgs(domain="r.example.com", body="{}", certificate_arn=cert))
 aws.RestApiDomain("edge", aws.RestApiDomainArgs(domain="e.example.com", body="{}", certificate_arn=cert,
                                                 endpoint_type="EDGE"))
-aws.HttpApiDomain("http", aws.HttpApiDomainArgs(domain="h.example.com", api_id="a", certificate_arn=cert))
+api = pulumi_aws.apigatewayv2.Api("partner-api", protocol_type="HTTP", disable_execute_api_endpoint=True)
+aws.HttpApiDomain("http", aws.HttpApiDomainArgs(domain="h.example.com", api_id=api.id, certificate_arn=cert))
 aws.StrictClassicLoadBalancer("clb", aws.StrictClassicLoadBalancerArgs(subnet_ids=["s"], certificate_arn=cert,
                                                                        strict=True))
 """

@@ -1,20 +1,34 @@
-"""API Gateway: REST custom domains, REST APIs' execute-api endpoint, HTTP/WebSocket domains and APIs.
+"""API Gateway: REST custom domains, REST APIs' execute-api endpoint, HTTP/WebSocket domains and APIs, mappings.
 
 REST custom domains default to ``TLS_1_2``; the default ``execute-api`` endpoint of regional and edge REST
 APIs is ``TLS_1_0`` (private: ``TLS_1_2``) until ``disableExecuteApiEndpoint`` is true. HTTP and WebSocket
-APIs are fixed at ``TLS_1_2``. Sources:
+APIs are fixed at ``TLS_1_2``. API mappings and base path mappings put an API on a custom domain; since the
+2025 enhanced policies AWS says "Your API can be mapped to a custom domain name with a different security
+policy than your API. When you invoke that custom domain name, API Gateway uses the security policy of the
+API to negotiate the TLS handshake", and "You can't map an HTTP API to a domain name that uses an enhanced
+security policy" (:mod:`tlsfence.analyzers.aws_apigateway_mapping`). Sources:
 https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html
 https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html
+https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tlsfence.analyzers.base import Context, decide_named, exposure, flag, flag_problem, setting_of
+from tlsfence.analyzers.base import (
+    Context,
+    choice,
+    choice_problem,
+    decide_named,
+    exposure,
+    flag,
+    flag_problem,
+    setting_of,
+)
 from tlsfence.catalog import platform
 from tlsfence.exposure import Exposure, Origin, Setting
-from tlsfence.resources import Resource, is_unknown
+from tlsfence.resources import Resource
 from tlsfence.verdicts import Verdict, fixed, unverifiable
 
 REGIONAL, EDGE, EXECUTE_API, V2 = ("aws-apigateway-regional", "aws-apigateway-edge", "aws-apigateway-execute-api",
@@ -22,24 +36,35 @@ REGIONAL, EDGE, EXECUTE_API, V2 = ("aws-apigateway-regional", "aws-apigateway-ed
 DISABLE_HINT = "disableExecuteApiEndpoint: true (and serve the API through a custom domain)"
 
 
-def _endpoint_type(value: Any, default: str = "EDGE") -> Any:
-    """``endpointConfiguration.types`` is a string in pulumi-aws and a list in aws-native and the API."""
-    if is_unknown(value):
-        return value
-    if isinstance(value, (list, tuple)):
-        if any(is_unknown(v) for v in value):
-            return value[0]
-        value = value[0] if value else None
-    return str(value).upper() if value else default
+ENDPOINT_TYPES = ("EDGE", "REGIONAL", "PRIVATE")
+TYPES_PROP = "endpointConfiguration.types"
+
+
+def endpoint_kind(res: Resource, default: str = "EDGE") -> tuple[str | None, str | None]:
+    """(endpoint type, problem) of ``endpointConfiguration.types``: a string in pulumi-aws, a list in aws-native.
+
+    Absent means the API's default (EDGE). An unknown, a value that is not one of EDGE/REGIONAL/PRIVATE
+    (``"regional"``, ``"REGIONAL "``) or a list of several types is not understood: the caller fails closed.
+    """
+    value = res.get("endpointConfiguration", "types")
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    elif isinstance(value, (list, tuple)) and not value:
+        value = None
+    if value is None or value == "":
+        return default, None
+    kind = choice(value, ENDPOINT_TYPES)
+    if kind is None:
+        return None, choice_problem(TYPES_PROP, value, ENDPOINT_TYPES)
+    return kind, None
 
 
 def analyze_rest_domain(res: Resource, ctx: Context) -> list[Exposure]:
     """A REST custom domain: the security policy of its endpoint type."""
-    kind = _endpoint_type(res.get("endpointConfiguration", "types"))
-    if is_unknown(kind):
-        setting = Setting("endpointConfiguration.types", None, Origin.UNKNOWN)
-        return [exposure(res, "custom domain", "apigateway", setting,
-                         unverifiable("endpointConfiguration.types (unknown until deployed)"), ctx, REGIONAL)]
+    kind, problem = endpoint_kind(res)
+    if kind is None:
+        setting = Setting(TYPES_PROP, None, Origin.UNKNOWN)
+        return [exposure(res, "custom domain", "apigateway", setting, unverifiable(str(problem)), ctx, REGIONAL)]
     key = EDGE if kind == "EDGE" else REGIONAL
     name = res.get("domainName")
     what = f"{kind.lower()} custom domain" + (f" {name}" if isinstance(name, str) else "")
@@ -69,18 +94,17 @@ def _execute_api(res: Resource, ctx: Context, platform_key: str, family_default:
 
 def analyze_rest_api(res: Resource, ctx: Context) -> list[Exposure]:
     """A REST API's default endpoint: TLS_1_0 unless private or disabled."""
-    kind = _endpoint_type(res.get("endpointConfiguration", "types"))
-    if is_unknown(kind):
-        return [exposure(res, "execute-api endpoint", "apigateway",
-                         Setting("endpointConfiguration.types", None, Origin.UNKNOWN),
-                         unverifiable("endpointConfiguration.types (unknown until deployed)"), ctx,
-                         tightest=DISABLE_HINT)]
+    kind, problem = endpoint_kind(res)
+    if kind is None:
+        return [exposure(res, "execute-api endpoint", "apigateway", Setting(TYPES_PROP, None, Origin.UNKNOWN),
+                         unverifiable(str(problem)), ctx, tightest=DISABLE_HINT)]
     policy = res.get("securityPolicy")
     if isinstance(policy, str) and policy:
         setting = Setting("securityPolicy", policy, Origin.EXPLICIT)
         if flag(res.get("disableExecuteApiEndpoint", default=False)) is not False:  # disabled, or not understood
             return _execute_api(res, ctx, EXECUTE_API, "TLS_1_0")
-        return [exposure(res, "execute-api endpoint", "apigateway", setting, decide_named(REGIONAL, setting, ctx),
+        key = EDGE if kind == "EDGE" else REGIONAL
+        return [exposure(res, "execute-api endpoint", "apigateway", setting, decide_named(key, setting, ctx),
                          ctx, tightest=DISABLE_HINT)]
     return _execute_api(res, ctx, EXECUTE_API, "TLS_1_2" if kind == "PRIVATE" else "TLS_1_0")
 

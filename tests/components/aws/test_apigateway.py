@@ -1,5 +1,6 @@
 """tlsfence/components/aws/apigateway.py: RestApiDomain and HttpApiDomain."""
 
+import pulumi_aws
 import pytest
 
 from tests.components.helpers import ELBV2_EXCESS, V2_EXCESS, build, mandatory, outputs, pack, verdicts
@@ -24,8 +25,11 @@ def rest(**kw):
 
 
 def http(**kw):
-    return HttpApiDomain("http", HttpApiDomainArgs(**{"domain": "h.example.com", "api_id": "a1b2c3",
-                                                      "certificate_arn": CERT, **kw}))
+    """The component over an HTTP API of the same stack (a foreign api_id leaves the mapping unverifiable)."""
+    if "api_id" not in kw:
+        kw["api_id"] = pulumi_aws.apigatewayv2.Api("partner-api", protocol_type="HTTP",
+                                                   disable_execute_api_endpoint=True).id
+    return HttpApiDomain("http", HttpApiDomainArgs(**{"domain": "h.example.com", "certificate_arn": CERT, **kw}))
 
 
 def test_regional_rest_domain_is_excess_and_execute_api_is_disabled():

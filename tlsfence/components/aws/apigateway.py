@@ -96,8 +96,12 @@ class RestApiDomain(FrontDoor):
         body = require(data, "body", comp, name, "the OpenAPI definition of the API this domain serves")
         super().__init__(name, opts)
 
+        enhanced = policy.startswith("SecurityPolicy_")
+        # the API carries the domain's policy too: AWS negotiates a mapped API with the API's own security policy
+        # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html)
         api = aws.apigateway.RestApi(
             f"{name}-api", name=data.get("api_name", name), body=body, disable_execute_api_endpoint=True,
+            security_policy=policy, endpoint_access_mode=mode if enhanced else None,
             endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(types=kind), opts=self._child())
         deployment = aws.apigateway.Deployment(
             f"{name}-deployment", rest_api=api.id,
@@ -107,7 +111,6 @@ class RestApiDomain(FrontDoor):
                                      stage_name=data.get("stage_name", "live"), opts=self._child())
         cert_arn, _ = certificate(self, name, comp, domain, data.get("certificate_arn"), data.get("hosted_zone_id"),
                                   region="us-east-1" if kind == "EDGE" else None)
-        enhanced = policy.startswith("SecurityPolicy_")
         dn = aws.apigateway.DomainName(
             f"{name}-domain", domain_name=domain, security_policy=policy,
             endpoint_access_mode=mode if enhanced else None,
