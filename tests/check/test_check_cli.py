@@ -223,3 +223,17 @@ def test_managed_program_every_family_fails_closed_and_controls_pass():
     assert "tlsfence.components.aws.HttpsLoadBalancer" in by_name["fn-url"][0]["message"]
     assert verdicts["site"] == ["nonconforming"] and "plaintext HTTP" in by_name["site"][0]["message"]
     assert report["summary"]["mandatory"] == 28 and report["summary"]["advisory"] == 2
+
+
+def test_api_gateway_mappings_program():
+    run = check(str(PROGRAMS / "apigw_mappings"), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert table(report) == h.APIGW_MAP_EXPECTED
+    by_name = {e["name"]: e for e in report["exposures"]}
+    legacy = by_name["map-default"]
+    assert (legacy["exposure"], legacy["verdict"], legacy["setting"]) == (
+        "API mapping /legacy on api.example.com", "nonconforming",
+        "securityPolicy (API/domain)=TLS_1_0/SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 (via api-default, dom-pq)")
+    assert (by_name["map-pq"]["verdict"], len(by_name["map-pq"]["excess"])) == ("conforming-with-excess", 2)
+    assert by_name["map-http-enhanced"]["verdict"] == "unverifiable"

@@ -237,3 +237,41 @@ def crash_cases() -> list[WireResource]:
         w(neg, "neg-abc", {"loadBalancer": "clb-join", "lbPort": "abc", "attributes": []}),
         w(lb, "clb-fine", {"name": "clb-fine", "listeners": [https]}),
     ]
+
+
+#: apigw_mappings: APIs on custom domains (default config): name → diagnostics.
+APIGW_MAP_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "dom-pq": [APIGW_A], "v2-dom": [APIGW_A], "api-odd-type": [APIGW], "map-default": [JOIN],
+    "map-http-enhanced": [JOIN], "map-foreign": [JOIN], "map-pq": [JOIN_A], "map-http": [JOIN_A], "map-ws": [JOIN_A],
+}
+BPM, V2_MAP = "aws:apigateway/basePathMapping:BasePathMapping", "aws:apigatewayv2/apiMapping:ApiMapping"
+
+
+def mapping_cases() -> list[WireResource]:
+    """Mappings whose API or domain is omitted, unknown, secret, wrongly typed or oddly spelt."""
+    domain = wire("aws:apigateway/domainName:DomainName", "m-domain", {
+        "domainName": "api.example.com", "securityPolicy": "TLS_1_2", "endpointConfiguration": {"types": "REGIONAL"}})
+    odd_api = wire("aws:apigatewayv2/api:Api", "m-odd-api", {"protocolType": "Http",
+                                                              "disableExecuteApiEndpoint": True})
+    api = wire("aws:apigateway/restApi:RestApi", "m-api", {"securityPolicy": secret("TLS_1_2"),
+                                                            "endpointConfiguration": {"types": "REGIONAL"},
+                                                            "disableExecuteApiEndpoint": True})
+    both = {"restApi": [api.urn], "domainName": [domain.urn]}
+    return [
+        domain, odd_api, api,
+        wire(BPM, "m-secret-policy", {"restApi": U, "domainName": U}, property_dependencies=both),
+        wire(BPM, "m-api-omitted", {"domainName": U}, property_dependencies={"domainName": [domain.urn]}),
+        wire(BPM, "m-api-unknown", {"restApi": U, "domainName": U}, property_dependencies={"domainName": [
+            domain.urn]}),
+        wire(BPM, "m-api-wrong-type", {"restApi": 42, "domainName": U}, property_dependencies={"domainName": [
+            domain.urn]}),
+        wire(V2_MAP, "m-odd-protocol", {"apiId": U, "domainName": U}, property_dependencies={
+            "apiId": [odd_api.urn], "domainName": [domain.urn]}),
+    ]
+
+
+#: mapping_cases(): name → diagnostics.
+MAPPING_CASES_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "m-domain": [APIGW_A], "m-secret-policy": [JOIN_A], "m-api-omitted": [JOIN],
+    "m-api-unknown": [JOIN], "m-api-wrong-type": [JOIN], "m-odd-protocol": [JOIN],
+}

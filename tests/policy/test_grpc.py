@@ -107,6 +107,13 @@ def test_lb_cases_same_as_in_process(stub):
     assert remote == h.in_process(resources)
 
 
+def test_mapping_cases_same_as_in_process(stub):
+    resources = h.mapping_cases()
+    remote = _over_grpc(stub, resources)
+    assert h.by_name(remote, resources) == h.MAPPING_CASES_EXPECTED
+    assert remote == h.in_process(resources)
+
+
 def test_plugin_info(stub):
     assert stub.GetPluginInfo(empty_pb2.Empty(), timeout=30).version
     assert proto.MANDATORY != proto.ADVISORY

@@ -71,6 +71,28 @@ def test_forwarding_rule_and_url_map_cases():
     assert h.by_name(inside, h.recorded("gcp_lb")) == h.GCP_LB_FACING_EXPECTED
 
 
+def test_api_mapping_cases():
+    resources = h.mapping_cases()
+    found = h.in_process(resources)
+    assert h.by_name(found, resources) == h.MAPPING_CASES_EXPECTED
+    messages = {d.urn.rsplit("::", 1)[1]: d.message for d in found}
+    assert "restApi=42.0 is unverifiable (cannot determine the API Gateway API named by restApi (no API Gateway API " \
+           "in this stack matches))" in messages["m-api-wrong-type"]
+    assert "restApi=<unknown> is unverifiable (cannot determine the API Gateway API named by restApi (absent))" \
+        in messages["m-api-omitted"]
+    assert "protocolType of API m-odd-api=\"Http\" (not one of HTTP, WEBSOCKET)" in messages["m-odd-protocol"]
+    assert "securityPolicy (API/domain)=TLS_1_2/TLS_1_2 (via m-api, m-domain) is conforming-with-excess" \
+        in messages["m-secret-policy"]
+    program = h.recorded("apigw_mappings")
+    got = {d.urn.rsplit("::", 1)[1]: d.message for d in h.in_process(program)}
+    assert "You can't map an HTTP API to a domain name that uses an enhanced security policy" \
+        in got["map-http-enhanced"]
+    assert got["map-default"].startswith(
+        "API mapping /legacy on api.example.com of aws:apigateway/basePathMapping:BasePathMapping 'map-default': "
+        "securityPolicy (API/domain)=TLS_1_0/SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 (via api-default, dom-pq) is "
+        "nonconforming")
+
+
 def test_messages_say_what_setting_verdict_and_replacement():
     resources = h.recorded("aws_mix")
     found = {(d.urn.rsplit("::", 1)[1], d.policy): d for d in h.in_process(resources)}

@@ -25,10 +25,11 @@ from tlsfence.analyzers.base import (
     flag,
     flag_problem,
     setting_of,
+    shown,
 )
 from tlsfence.catalog import platform
 from tlsfence.exposure import Exposure, Origin, Setting
-from tlsfence.resources import Resource
+from tlsfence.resources import Resource, contains_unknown
 from tlsfence.verdicts import Verdict, fixed, unverifiable
 
 REGIONAL, EDGE, EXECUTE_API, V2 = ("aws-apigateway-regional", "aws-apigateway-edge", "aws-apigateway-execute-api",
@@ -38,6 +39,13 @@ DISABLE_HINT = "disableExecuteApiEndpoint: true (and serve the API through a cus
 
 ENDPOINT_TYPES = ("EDGE", "REGIONAL", "PRIVATE")
 TYPES_PROP = "endpointConfiguration.types"
+
+
+def types_setting(res: Resource) -> Setting:
+    """``endpointConfiguration.types`` as read, for a message about a value that was not understood."""
+    value = res.get("endpointConfiguration", "types")
+    return Setting(TYPES_PROP, None, Origin.UNKNOWN) if contains_unknown(value) else \
+        Setting(TYPES_PROP, shown(value), Origin.EXPLICIT)
 
 
 def endpoint_kind(res: Resource, default: str = "EDGE") -> tuple[str | None, str | None]:
@@ -63,8 +71,8 @@ def analyze_rest_domain(res: Resource, ctx: Context) -> list[Exposure]:
     """A REST custom domain: the security policy of its endpoint type."""
     kind, problem = endpoint_kind(res)
     if kind is None:
-        setting = Setting(TYPES_PROP, None, Origin.UNKNOWN)
-        return [exposure(res, "custom domain", "apigateway", setting, unverifiable(str(problem)), ctx, REGIONAL)]
+        return [exposure(res, "custom domain", "apigateway", types_setting(res), unverifiable(str(problem)), ctx,
+                         REGIONAL)]
     key = EDGE if kind == "EDGE" else REGIONAL
     name = res.get("domainName")
     what = f"{kind.lower()} custom domain" + (f" {name}" if isinstance(name, str) else "")
@@ -96,8 +104,8 @@ def analyze_rest_api(res: Resource, ctx: Context) -> list[Exposure]:
     """A REST API's default endpoint: TLS_1_0 unless private or disabled."""
     kind, problem = endpoint_kind(res)
     if kind is None:
-        return [exposure(res, "execute-api endpoint", "apigateway", Setting(TYPES_PROP, None, Origin.UNKNOWN),
-                         unverifiable(str(problem)), ctx, tightest=DISABLE_HINT)]
+        return [exposure(res, "execute-api endpoint", "apigateway", types_setting(res), unverifiable(str(problem)),
+                         ctx, tightest=DISABLE_HINT)]
     policy = res.get("securityPolicy")
     if isinstance(policy, str) and policy:
         setting = Setting("securityPolicy", policy, Origin.EXPLICIT)

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from tlsfence.analyzers import aws_apigateway as apigw
-from tlsfence.analyzers.base import Context, choice, choice_problem, exposure
+from tlsfence.analyzers.base import Context, choice, choice_problem, exposure, shown
 from tlsfence.exposure import Exposure, Origin, Setting
-from tlsfence.resources import Resource, is_unknown
+from tlsfence.resources import Resource, contains_unknown, is_unknown
 from tlsfence.verdicts import VERDICT_ORDER, Decision, Verdict, unverifiable
 
 REST_DOMAINS = ("aws:apigateway/domainName:DomainName", "aws-native:apigateway:DomainName",
@@ -90,7 +90,7 @@ def _join(res: Resource, ctx: Context, prop: str, types: tuple[str, ...], keys: 
         return found[0], ""
     value = res.get(prop)
     why = ("unknown until deployed" if is_unknown(value) else "absent" if value is None
-           else f"matches {len(found)} resources" if found else f"not {what} in this stack")
+           else f"matches {len(found)} resources" if found else f"no {what} in this stack matches")
     return None, f"the {what} named by {prop} ({why})"
 
 
@@ -117,7 +117,10 @@ def analyze_mapping(res: Resource, ctx: Context) -> list[Exposure]:
     if domain is None or api is None:
         missing = [w for w in (why_domain, why_api) if w]
         prop = shape.domain if domain is None else shape.api
-        return out(label, Setting(prop, None, Origin.UNKNOWN), unverifiable(*missing))
+        value = res.get(prop)
+        setting = Setting(prop, None, Origin.UNKNOWN) if value is None or contains_unknown(value) else \
+            Setting(prop, value if isinstance(value, str) else shown(value), Origin.EXPLICIT)
+        return out(label, setting, unverifiable(*missing))
     analyzer: Callable[[Resource, Context], list[Exposure]] = \
         apigw.analyze_v2_domain if domain.type in V2_DOMAINS else apigw.analyze_rest_domain
     inner = analyzer(domain, ctx)[0]

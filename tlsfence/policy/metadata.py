@@ -59,10 +59,12 @@ FAMILIES: tuple[RuleInfo, ...] = (
         "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-ssl-security-policy.html"),
     RuleInfo(
         "tlsfence-apigateway", "apigateway", "API Gateway endpoint TLS",
-        "API Gateway custom domains must use a security policy that meets the TLS profile, and default "
-        "execute-api endpoints must be disabled",
+        "API Gateway custom domains must use a security policy that meets the TLS profile, default "
+        "execute-api endpoints must be disabled, and an API mapped onto a domain must carry a conforming policy "
+        "too (AWS negotiates with the API's)",
         "REST regional: SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 with endpointAccessMode; edge: "
-        "SecurityPolicy_TLS12_PFS_2025_EDGE; set disableExecuteApiEndpoint: true on REST, HTTP and WebSocket APIs.",
+        "SecurityPolicy_TLS12_PFS_2025_EDGE; set disableExecuteApiEndpoint: true on REST, HTTP and WebSocket APIs; "
+        "give a mapped REST API the same securityPolicy as its domain, and map HTTP APIs only onto TLS_1_2 domains.",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html"),
     RuleInfo(
         "tlsfence-cloudfront", "cloudfront", "CloudFront viewer TLS",
@@ -155,8 +157,9 @@ STACK = RuleInfo(
     "tlsfence-stack-join", "stack", "TLS settings decided across resources",
     "Exposures whose TLS is set on another resource (a GCP proxy's SSL policy or URL map, a classic ELB "
     "listener's attached policies, an ELBv2 listener's load balancer and certificates, a listener rule's "
-    "listener, a Kubernetes Ingress's IngressClass, IngressGroup or FrontendConfig, a Gateway's GCPGatewayPolicy) "
-    "must meet the TLS profile; an unresolvable join fails closed",
-    "Reference the SSL policy, URL map or classic ELB policy resource from the same stack (e.g. "
-    "sslPolicy=policy.self_link) so the join resolves, and make that resource conform.",
+    "listener, a Kubernetes Ingress's IngressClass, IngressGroup or FrontendConfig, a Gateway's GCPGatewayPolicy, "
+    "a GCP forwarding rule's target, an API Gateway mapping's API and domain) must meet the TLS profile; an "
+    "unresolvable join fails closed",
+    "Reference the SSL policy, URL map, target proxy, API, domain or classic ELB policy resource from the same "
+    "stack (e.g. sslPolicy=policy.self_link) so the join resolves, and make that resource conform.",
     "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/")
