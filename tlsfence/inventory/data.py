@@ -28,8 +28,6 @@ OUTSIDE = "outside-inventory"
 #: fails while an entry is both pending and registered).
 PENDING_ANALYZERS: frozenset[str] = frozenset({
     "aws:elasticbeanstalk/environment:Environment", "aws-native:elasticbeanstalk:Environment",
-    "aws:apigatewayv2/apiMapping:ApiMapping", "aws:apigatewayv2/stage:Stage",
-    "aws-native:apigatewayv2:ApiMapping", "aws-native:apigatewayv2:Stage",
 })
 
 INVENTORY_PACKAGE = "tlsfence.catalogs.inventory"
