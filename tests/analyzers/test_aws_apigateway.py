@@ -139,3 +139,36 @@ def test_mapping_onto_a_v2_domain_and_unresolvable_joins():
     assert "domain name named by domainName (unknown until deployed)" in nothing.message()
     alone = one(res(BPM, {"restApi": "x", "domainName": "api.example.com"}))
     assert alone.needs_join and alone.decision.verdict.value == "unverifiable"
+
+
+RULE = "aws:apigatewayv2/routingRule:RoutingRule"
+
+
+@pytest.mark.parametrize("token,domain_prop", [(RULE, "domainName"), ("aws-native:apigatewayv2:RoutingRule",
+                                                                       "domainNameArn")])
+@pytest.mark.parametrize("actions,api,verdict,says", [
+    ([{"invokeApi": {"apiId": UNKNOWN, "stage": "live"}}], _rest_api(), "nonconforming", f"=TLS_1_0/{PQ}"),
+    ([{"invokeApi": {"apiId": UNKNOWN, "stage": "live"}}], _rest_api(securityPolicy=PQ, endpointAccessMode="STRICT"),
+     "conforming-with-excess", f"={PQ}/{PQ}"),
+    ([{"invokeApi": {"apiId": UNKNOWN}}], res(V2_API, {"protocolType": "HTTP"}, name="api"), "unverifiable",
+     "You can't map an HTTP API"),
+    (UNKNOWN, _rest_api(), "unverifiable", "actions (unknown until deployed)"),
+    ([], _rest_api(), "unverifiable", "actions=[] (not exactly one action)"),
+    ({"invokeApi": {"apiId": "x"}}, _rest_api(), "unverifiable", "(not exactly one action)"),
+])
+def test_routing_rule_is_judged_like_a_mapping(token, domain_prop, actions, api, verdict, says):
+    e = _mapping(token, {"actions": actions, domain_prop: UNKNOWN, "priority": 1.0}, api, DOMAIN_PQ,
+                 deps={"actions": "api", domain_prop: "dom"})
+    assert e.decision.verdict.value == verdict, e.message()
+    assert says in e.message()
+
+
+def test_routing_rule_joins_its_api_by_id_without_dependencies():
+    api = res(REST_API, {"endpointConfiguration": REGIONAL, "id": "abc123"}, name="api")
+    e = _mapping(RULE, {"actions": [{"invokeApi": {"apiId": "abc123"}}], "domainName": UNKNOWN}, api, DOMAIN_PQ,
+                 deps={"domainName": "dom"})
+    assert e.decision.verdict.value == "nonconforming" and e.exposure == "routing rule on api.example.com"
+    foreign = _mapping(RULE, {"actions": [{"invokeApi": {"apiId": "zzz"}}], "domainName": UNKNOWN}, DOMAIN_PQ,
+                       deps={"domainName": "dom"})
+    assert "the API named by actions[0].invokeApi.apiId (no API Gateway API in this stack matches)" \
+        in foreign.message()

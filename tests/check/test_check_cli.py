@@ -237,3 +237,5 @@ def test_api_gateway_mappings_program():
         "securityPolicy (API/domain)=TLS_1_0/SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 (via api-default, dom-pq)")
     assert (by_name["map-pq"]["verdict"], len(by_name["map-pq"]["excess"])) == ("conforming-with-excess", 2)
     assert by_name["map-http-enhanced"]["verdict"] == "unverifiable"
+    assert (by_name["rule-default"]["exposure"], by_name["rule-default"]["verdict"]) == (
+        "routing rule on api.example.com", "nonconforming")

@@ -243,6 +243,7 @@ def crash_cases() -> list[WireResource]:
 APIGW_MAP_EXPECTED: dict[str, list[tuple[str, str]]] = {
     "dom-pq": [APIGW_A], "v2-dom": [APIGW_A], "api-odd-type": [APIGW], "map-default": [JOIN],
     "map-http-enhanced": [JOIN], "map-foreign": [JOIN], "map-pq": [JOIN_A], "map-http": [JOIN_A], "map-ws": [JOIN_A],
+    "rule-default": [JOIN],
 }
 BPM, V2_MAP = "aws:apigateway/basePathMapping:BasePathMapping", "aws:apigatewayv2/apiMapping:ApiMapping"
 

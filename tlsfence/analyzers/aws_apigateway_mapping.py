@@ -1,4 +1,4 @@
-"""API Gateway API mappings and base path mappings: an API served on a custom domain.
+"""API Gateway API mappings, base path mappings and routing rules: an API served on a custom domain.
 
 What a client negotiates on a custom domain for a mapped API is, by AWS's 2025 rule, the *API's* security
 policy: "Your API can be mapped to a custom domain name with a different security policy than your API. When
@@ -10,7 +10,8 @@ two policies (both must conform). A REST API without ``securityPolicy`` has its 
 supports only the TLS_1_2 security policy"). "You can't map an HTTP API to a domain name that uses an enhanced
 security policy": such a mapping is rejected by AWS, so what it would serve is ``unverifiable``. A mapping whose
 API or domain is not in the stack (or unknown at preview) is ``unverifiable`` naming the join. Stages change
-nothing about TLS (they are paths of the API) and are not analysed. Sources:
+nothing about TLS (they are paths of the API) and are not analysed. Routing rules (2025: a rule on a custom
+domain that invokes an API, ``actions[0].invokeApi.apiId``) are judged like a mapping of that API. Sources:
 https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
 https://docs.amazonaws.cn/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html (full list
 of considerations)
@@ -121,6 +122,14 @@ def analyze_mapping(res: Resource, ctx: Context) -> list[Exposure]:
         setting = Setting(prop, None, Origin.UNKNOWN) if value is None or contains_unknown(value) else \
             Setting(prop, value if isinstance(value, str) else shown(value), Origin.EXPLICIT)
         return out(label, setting, unverifiable(*missing))
+    return _judge(res, ctx, label, domain, api, out)
+
+
+Out = Callable[..., list[Exposure]]
+
+
+def _judge(res: Resource, ctx: Context, label: str, domain: Resource, api: Resource, out: Out) -> list[Exposure]:
+    """The verdict of ``api`` served on ``domain``: the worse of the two policies (or unverifiable)."""
     analyzer: Callable[[Resource, Context], list[Exposure]] = \
         apigw.analyze_v2_domain if domain.type in V2_DOMAINS else apigw.analyze_rest_domain
     inner = analyzer(domain, ctx)[0]
@@ -128,9 +137,7 @@ def analyze_mapping(res: Resource, ctx: Context) -> list[Exposure]:
     api_policy, api_decision, http_api = _api_policy(api, ctx)
     setting = Setting("securityPolicy (API/domain)", f"{api_policy or '<unknown>'}/{domain_policy or '<unknown>'}",
                       Origin.JOINED, via=f"{api.name}, {domain.name}")
-    facing = None if inner.internet_facing is None else inner.internet_facing
-    if "private" in inner.exposure:
-        facing = False
+    facing = False if "private" in inner.exposure else inner.internet_facing
     if http_api and (domain_policy or "").startswith("SecurityPolicy_"):
         return out(label, setting, unverifiable(
             f"an HTTP API on domain {domain.name} with enhanced policy {domain_policy} (AWS: 'You can't map an "
@@ -143,4 +150,52 @@ def analyze_mapping(res: Resource, ctx: Context) -> list[Exposure]:
     return out(label, setting, worse, internet_facing=facing)
 
 
-ANALYZERS = {token: analyze_mapping for token in SHAPES}
+#: routing rules (2025) send requests on a custom domain to an API, like a mapping: token → domain property.
+ROUTING_RULES = {"aws:apigatewayv2/routingRule:RoutingRule": "domainName",
+                 "aws-native:apigatewayv2:RoutingRule": "domainNameArn"}
+
+
+def _rule_api(res: Resource, ctx: Context) -> tuple[Resource | None, str]:
+    """The API a routing rule invokes: ``actions[0].invokeApi.apiId`` (exactly one action), by dependency or id."""
+    assert ctx.stack is not None
+    actions = res.get("actions")
+    if is_unknown(actions) or (isinstance(actions, (list, tuple)) and any(is_unknown(a) for a in actions)):
+        return None, "actions (unknown until deployed)"
+    if not isinstance(actions, (list, tuple)) or len(actions) != 1 or not isinstance(actions[0], dict):
+        return None, f"actions={shown(actions)} (not exactly one action)"
+    invoke = actions[0].get("invokeApi")
+    api_id = invoke.get("apiId") if isinstance(invoke, dict) else None
+    found = ctx.stack.property_sources(res, "actions", *(REST_APIS + V2_APIS))
+    if not found and isinstance(api_id, str) and api_id:
+        found = ctx.stack.find(lambda r: any(r.get(k) == api_id for k in ("id", "apiId", "restApiId")),
+                               *(REST_APIS + V2_APIS))
+    if len(found) == 1:
+        return found[0], ""
+    why = ("unknown until deployed" if api_id is None or is_unknown(api_id) else f"matches {len(found)} APIs"
+           if found else "no API Gateway API in this stack matches")
+    return None, f"the API named by actions[0].invokeApi.apiId ({why})"
+
+
+def analyze_routing_rule(res: Resource, ctx: Context) -> list[Exposure]:
+    """A routing rule on a custom domain: judged like a mapping of the API it invokes."""
+    prop = ROUTING_RULES[res.type]
+    hint = "the same conforming securityPolicy on the REST API and its custom domain; define both in this stack"
+
+    def out(what: str, setting: Setting, decision: Decision, **kw: object) -> list[Exposure]:
+        return [exposure(res, what, "apigateway", setting, decision, ctx, tightest=hint, **kw)]
+
+    if ctx.stack is None:
+        return out("routing rule", Setting("actions", None, Origin.UNKNOWN),
+                   unverifiable("the invoked API and the domain (decided with the stack)"), needs_join=True)
+    domain, why_domain = _join(res, ctx, prop, REST_DOMAINS + V2_DOMAINS, ("domainName", "id", "arn", "domainNameArn"),
+                               "API Gateway domain name")
+    api, why_api = _rule_api(res, ctx)
+    name = domain.get("domainName") if domain is not None else None
+    label = "routing rule" + (f" on {name}" if isinstance(name, str) else "")
+    if domain is None or api is None:
+        return out(label, Setting(prop if domain is None else "actions", None, Origin.UNKNOWN),
+                   unverifiable(*[w for w in (why_domain, why_api) if w]))
+    return _judge(res, ctx, label, domain, api, out)
+
+
+ANALYZERS = {**{token: analyze_mapping for token in SHAPES}, **{token: analyze_routing_rule for token in ROUTING_RULES}}

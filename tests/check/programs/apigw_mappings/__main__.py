@@ -28,3 +28,6 @@ aws.apigatewayv2.ApiMapping("map-http-enhanced", api_id=http.id, domain_name=dom
 aws.apigatewayv2.ApiMapping("map-ws", api_id=ws.id, domain_name=v2.id, stage="prod", api_mapping_key="ws")
 aws.apigatewayv2.ApiMapping("map-foreign", api_id="a1b2c3", domain_name=v2.id, stage="$default", api_mapping_key="x")
 aws.apigateway.RestApi("api-odd-type", endpoint_configuration={"types": "regional"}, disable_execute_api_endpoint=True)
+aws.apigatewayv2.RoutingRule("rule-default", domain_name=dom_pq.domain_name, priority=1,
+                             actions=[{"invoke_api": {"api_id": api_default.id, "stage": "live"}}],
+                             conditions=[{"match_base_paths": {"any_ofs": ["old"]}}])
