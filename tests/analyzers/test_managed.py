@@ -9,7 +9,7 @@ from tlsfence.analyzers import analyze
 from tlsfence.analyzers.managed import MANAGED_PLATFORM, rows, table
 from tlsfence.catalog import platform
 from tlsfence.inventory.sdk import sdk_tokens
-from tlsfence.resources import UNKNOWN
+from tlsfence.resources import UNKNOWN, Stack
 
 C, NC, U, NT = "conforming", "nonconforming", "unverifiable", "not-terminated"
 SDKS = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native", "gcp": "pulumi_gcp"}
@@ -60,18 +60,13 @@ CASES = [
     ("aws:appsync/api:Api", {}, [U]),
     ("aws-native:appsync:Api", {"name": "events"}, [U]),
     # Lightsail: omitted (TLS-2016-08), each documented policy, unknown name, wrong type
-    ("aws:lightsail/lb:Lb", {}, [NC]),
-    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": "TLS-2016-08"}, [NC]),
-    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": "TLS-FS-1-1-2019-08"}, [NC]),
-    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": "TLS-FS-Res-1-2-2019-08"}, [U]),
-    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": "TLS-FS-Res-1-3-2030-01"}, [U]),
-    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": UNKNOWN}, [U]),
-    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": 12}, [U]),
-    ("aws:lightsail/lbHttpsRedirectionPolicy:LbHttpsRedirectionPolicy", {"enabled": True}, [C]),
-    ("aws:lightsail/lbHttpsRedirectionPolicy:LbHttpsRedirectionPolicy", {"enabled": False}, [NC]),
-    ("aws:lightsail/lbHttpsRedirectionPolicy:LbHttpsRedirectionPolicy", {}, [U]),  # required: no default
-    ("aws-native:lightsail:LoadBalancerTlsCertificate", {}, [NC]),  # httpsRedirectionEnabled defaults to false
-    ("aws-native:lightsail:LoadBalancerTlsCertificate", {"httpsRedirectionEnabled": True}, [C]),
+    ("aws:lightsail/lb:Lb", {}, [NC, U]),  # HTTP :80 left to the stack (needs_join)
+    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": "TLS-2016-08"}, [NC, U]),
+    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": "TLS-FS-1-1-2019-08"}, [NC, U]),
+    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": "TLS-FS-Res-1-2-2019-08"}, [U, U]),
+    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": "TLS-FS-Res-1-3-2030-01"}, [U, U]),
+    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": UNKNOWN}, [U, U]),
+    ("aws-native:lightsail:LoadBalancer", {"tlsPolicyName": 12}, [U, U]),
     ("aws:lightsail/containerService:ContainerService", {}, [U]),
     ("aws:lightsail/containerService:ContainerService", {"isDisabled": True}, [C]),
     ("aws-native:lightsail:Container", {"isDisabled": 0}, [U]),
@@ -174,7 +169,7 @@ def test_messages_name_property_value_and_alternative():
     (e,) = analyze(res(FN, {"triggerHttp": True}), PROFILE)
     assert e.setting.describe() == "httpsTriggerSecurityLevel=SECURE_OPTIONAL (provider default)"
     assert e.tightest == "httpsTriggerSecurityLevel=SECURE_ALWAYS" and "plaintext HTTP" in e.message()
-    (e,) = analyze(res("aws:lightsail/lb:Lb", {}), PROFILE)
+    e, _ = analyze(res("aws:lightsail/lb:Lb", {}), PROFILE)
     assert "accepts TLSv1.0, TLSv1.1 (below TLSv1.2), as documented for aws-lightsail-lb setting 'TLS-2016-08'" \
         in e.message()
     _, https = analyze(res(OS, {}), PROFILE)
@@ -182,6 +177,36 @@ def test_messages_name_property_value_and_alternative():
     assert "omitted, and the provider documents no default" in https.message()
     (e,) = analyze(res(GAE, {}), PROFILE)
     assert "ServerlessFront" in e.tightest
+
+
+LB, REDIRECT = "aws:lightsail/lb:Lb", "aws:lightsail/lbHttpsRedirectionPolicy:LbHttpsRedirectionPolicy"
+NATIVE_LB, NATIVE_CERT = "aws-native:lightsail:LoadBalancer", "aws-native:lightsail:LoadBalancerTlsCertificate"
+
+
+@pytest.mark.parametrize("lb_token,lb_name,others,http", [
+    (LB, "web", [], NC),                                                     # no redirection policy: plaintext :80
+    (LB, "web", [(REDIRECT, {"lbName": "web", "enabled": True})], C),
+    (LB, "web", [(REDIRECT, {"lbName": "web", "enabled": False})], NC),
+    (LB, "web", [(REDIRECT, {"lbName": "other", "enabled": True})], NC),      # another load balancer's policy
+    (LB, "web", [(REDIRECT, {"lbName": "web"})], U),                          # enabled omitted: no default
+    (LB, "web", [(REDIRECT, {"lbName": "web", "enabled": UNKNOWN})], U),
+    (LB, "web", [(REDIRECT, {"lbName": "web", "enabled": "true"})], U),       # wrong type
+    (NATIVE_LB, "n", [], NC),
+    (NATIVE_LB, "n", [(NATIVE_CERT, {"loadBalancerName": "n"})], NC),         # httpsRedirectionEnabled defaults false
+    (NATIVE_LB, "n", [(NATIVE_CERT, {"loadBalancerName": "n", "httpsRedirectionEnabled": True})], C),
+    (NATIVE_LB, "n", [(NATIVE_CERT, {"loadBalancerName": "n", "httpsRedirectionEnabled": False}),
+                      (NATIVE_CERT, {"loadBalancerName": "n", "httpsRedirectionEnabled": True})], C),
+])
+def test_lightsail_http_is_joined_to_the_redirect_setting(lb_token, lb_name, others, http):
+    key = "name" if lb_token == LB else "loadBalancerName"
+    lb = res(lb_token, {key: lb_name}, name="lb")
+    stack = Stack([lb, *(res(t, p, name=f"o{i}") for i, (t, p) in enumerate(others))])
+    alone = analyze(lb, PROFILE)
+    assert alone[1].needs_join and not alone[0].needs_join
+    joined = analyze(lb, PROFILE, stack)
+    assert joined[1].decision.verdict.value == http and not joined[1].needs_join
+    if http == NC:
+        assert "plaintext HTTP" in joined[1].message()
 
 
 def test_tls13_only_policy_conforms_only_when_the_profile_allows_it():

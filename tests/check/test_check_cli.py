@@ -212,7 +212,10 @@ def test_managed_program_every_family_fails_closed_and_controls_pass():
         assert [(e["verdict"], e["level"]) for e in by_name[name]] == [("conforming", "none")], name
     assert not {"pool", "fn-v1-event", "assets"} & set(by_name)  # no client endpoint / HTTP trigger / website
     verdicts = {name: [e["verdict"] for e in found] for name, found in by_name.items()}
-    assert verdicts["ls-lb"] == ["nonconforming"] and verdicts["gae"] == ["nonconforming"]
+    assert verdicts["ls-lb"] == ["nonconforming", "conforming"] and verdicts["gae"] == ["nonconforming"]
+    assert verdicts["ls-lb-plain"] == ["nonconforming", "nonconforming"]
+    assert by_name["ls-lb"][1]["setting"] == "LbHttpsRedirectionPolicy.enabled=true (via ls-redirect-on)"
+    assert not {"ls-redirect-on", "ls-redirect-off"} & set(by_name)  # judged on their load balancers
     assert verdicts["search-open"] == ["nonconforming", "unverifiable"]
     assert verdicts["ga-listener"] == ["not-terminated"] and verdicts["fn-url"] == ["unverifiable"]
     lattice = by_name["native-lattice"][0]["message"]
@@ -222,7 +225,7 @@ def test_managed_program_every_family_fails_closed_and_controls_pass():
     assert "type token aws:lambda/functionGateway:FunctionGateway" in future["message"]
     assert "tlsfence.components.aws.HttpsLoadBalancer" in by_name["fn-url"][0]["message"]
     assert verdicts["site"] == ["nonconforming"] and "plaintext HTTP" in by_name["site"][0]["message"]
-    assert report["summary"]["mandatory"] == 28 and report["summary"]["advisory"] == 2
+    assert report["summary"]["mandatory"] == 30 and report["summary"]["advisory"] == 2
 
 
 def test_api_gateway_mappings_program():

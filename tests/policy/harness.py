@@ -88,12 +88,13 @@ K8S_PREVIEW_EXPECTED = {**K8S_EXPECTED, "alb-late": [K8S_ING]}
 MANAGED_EXPECTED: dict[str, list[tuple[str, str]]] = {
     **{name: [MANAGED] for name in (
         "fn-url", "runner-public", "runner-domain", "graphql", "appsync-domain", "amplify-domain", "cognito-domain",
-        "ls-container", "ls-lb", "ls-redirect-off", "search-weak", "iot-old", "lattice-http", "native-url",
-        "native-ls-lb", "native-search", "native-lattice", "future-type", "fn-v1-open", "fn-v1-secure", "gae",
-        "gae-modern", "gae-domain", "hosting", "run-domain", "site")},
+        "ls-container", "ls-lb", "search-weak", "iot-old", "lattice-http", "native-url", "native-search",
+        "native-lattice", "future-type", "fn-v1-open", "fn-v1-secure", "gae", "gae-modern", "gae-domain", "hosting",
+        "run-domain", "site")},
     "search-open": [MANAGED, MANAGED], "ga-listener": [MANAGED_A], "lattice-pass": [MANAGED_A],
+    "ls-lb-plain": [MANAGED, JOIN], "native-ls-lb": [MANAGED, JOIN],  # HTTP :80 joined: no redirect in the stack
 }
-MANAGED_CONTROLS = ("runner-private", "graphql-private", "ls-container-off", "ls-redirect-on", "iot-disabled",
+MANAGED_CONTROLS = ("runner-private", "graphql-private", "ls-container-off", "iot-disabled",
                     "fn-v1-internal", "gae-off", "site-redirect")
 EXEMPTIONS = [{"name": "legacy-*", "reason": "retired in Q3, tracked in OPS-12"},
               {"urn": "*::run-exempt", "reason": "internal demo, no card data"}]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -39,11 +39,13 @@ class Step:
     """One deciding step of a row.
 
     Attributes:
-        kind: ``gate`` (enum), ``flag`` (boolean), ``present`` (a block set or not), ``setting`` (catalog entry
-            name) or ``managed``.
+        kind: ``gate`` (enum), ``flag`` (boolean), ``present`` (a block set or not), ``joined`` (a flag on other
+            resources that name this one, decided by the stack policy), ``setting`` (catalog entry name) or
+            ``managed``.
         prop: logical property name (dotted path unless the token maps it elsewhere).
         default: the documented value when the property is omitted (None: no documented default).
-        cases: for gates, value → outcome; for flags and presence, ``"true"``/``"false"`` → outcome.
+        cases: for gates, value → outcome; for flags and presence, ``"true"``/``"false"`` → outcome; for joins
+            also ``"absent"`` (no such resource names this one).
         platform: catalog platform of a ``setting`` step.
         entry: catalog entry of a ``managed`` step.
         source: where the property's meaning is documented.
@@ -71,6 +73,9 @@ class Row:
         paths: logical property → actual dotted path for this token (``""``: the resource itself is the block).
         defaults: logical property → default overriding the step's for this token.
         note: what the row leaves out for this token, if anything (shown in docs/coverage.md).
+        joins: logical join name → ``{"type", "ref", "flag", "default", "keys"}``: resources of ``type`` whose
+            ``ref`` names this one (by dependency, else by value against this one's ``keys`` properties), and the
+            boolean ``flag`` on them that decides (``default`` when omitted).
     """
 
     token: str
@@ -81,10 +86,11 @@ class Row:
     paths: Mapping[str, str]
     defaults: Mapping[str, Any]
     note: str = ""
+    joins: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def _step(raw: Mapping[str, Any]) -> Step:
-    for kind in ("gate", "flag", "present", "setting", "managed"):
+    for kind in ("gate", "flag", "present", "joined", "setting", "managed"):
         if kind in raw:
             break
     else:
@@ -96,6 +102,8 @@ def _step(raw: Mapping[str, Any]) -> Step:
         cases = dict(raw["cases"])
     elif kind in ("flag", "present"):
         cases = {"true": raw["true"], "false": raw["false"]}
+    elif kind == "joined":
+        cases = {"true": raw["true"], "false": raw["false"], "absent": raw["absent"]}
     bad = [o for o in (cases or {}).values() if o not in OUTCOMES]
     if bad:
         raise CatalogError(f"{TABLE_FILE}: unknown outcome(s) {bad} in {raw}")
@@ -121,7 +129,7 @@ def rows() -> Mapping[str, Row]:
             if token in out:
                 raise CatalogError(f"{TABLE_FILE}: {token} in families {out[token].key} and {key}")
             out[token] = Row(token, key, fam["what"], alternative, exposures, dict(over.get("paths", {})),
-                             dict(over.get("default", {})), str(over.get("note", "")))
+                             dict(over.get("default", {})), str(over.get("note", "")), dict(over.get("joins", {})))
     return out
 
 
@@ -163,6 +171,26 @@ def _outcome(res: Resource, row: Row, step: Step) -> tuple[str | Decision, Setti
     return step.cases[value], setting
 
 
+def _joined(res: Resource, ctx: Context, row: Row, step: Step) -> tuple[str | Decision, Setting]:
+    """The outcome of a flag set on the stack's resources that name ``res`` (any true wins; none is ``absent``)."""
+    assert ctx.stack is not None and step.cases is not None
+    join = row.joins[step.prop]
+    found = [r for r in ctx.stack.of_type(join["type"])
+             if res in ctx.stack.resolve(r, join["ref"], (res.type,), keys=tuple(join.get("keys", ("name", "id"))))]
+    prop = f"{join['type'].rsplit(':', 1)[-1]}.{join['flag']}"
+    if not found:
+        return step.cases["absent"], Setting(prop, "absent", Origin.JOINED, via="the stack")
+    values = [r.get(*join["flag"].split("."), default=join.get("default")) for r in found]
+    for r, v in zip(found, values, strict=True):
+        if not isinstance(v, bool):
+            what = "unknown until deployed" if is_unknown(v) else "omitted, no default" if v is None else \
+                f"{v!r} is not a boolean"
+            return unverifiable(f"{prop} of {r.name} ({what})"), Setting(prop, None, Origin.UNKNOWN, via=r.name)
+    on = [r for r, v in zip(found, values, strict=True) if v]
+    via = (on or found)[0].name
+    return step.cases["true" if on else "false"], Setting(prop, str(bool(on)).lower(), Origin.JOINED, via=via)
+
+
 def _conforming_case(step: Step, now: str) -> str:
     assert step.cases is not None
     for want in ("closed", "redirect", "tls"):
@@ -185,8 +213,14 @@ def _fixed(outcome: str, setting: Setting) -> Decision:
 def _judge(res: Resource, ctx: Context, row: Row, what: str, steps: tuple[Step, ...]) -> Exposure | None:
     setting = Setting("", None, Origin.DEFAULT)
     for step in steps:
-        if step.kind in ("gate", "flag", "present"):
-            result, setting = _outcome(res, row, step)
+        if step.kind in ("gate", "flag", "present", "joined"):
+            if step.kind == "joined" and ctx.stack is None:
+                join = row.joins[step.prop]
+                prop = f"{join['type'].rsplit(':', 1)[-1]}.{join['flag']}"
+                return exposure(res, what, FAMILY, Setting(prop, None, Origin.UNKNOWN),
+                                unverifiable(f"{prop} (set on other resources: decided with the stack)"), ctx,
+                                tightest=row.alternative, needs_join=True)
+            result, setting = (_joined(res, ctx, row, step) if step.kind == "joined" else _outcome(res, row, step))
             if isinstance(result, Decision):
                 return exposure(res, what, FAMILY, setting, result, ctx, tightest=row.alternative)
             if result == "none":

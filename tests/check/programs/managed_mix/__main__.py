@@ -24,9 +24,10 @@ aws.lightsail.ContainerService("ls-container", name="web", power="nano", scale=1
 aws.lightsail.ContainerService("ls-container-off", name="off", power="nano", scale=1, is_disabled=True)
 
 # Simple settings: a catalog entry decides
-aws.lightsail.Lb("ls-lb", health_check_path="/", instance_port=80)  # TLS-2016-08 (default): TLS 1.0
-aws.lightsail.LbHttpsRedirectionPolicy("ls-redirect-on", lb_name="ls-lb", enabled=True)
-aws.lightsail.LbHttpsRedirectionPolicy("ls-redirect-off", lb_name="ls-lb", enabled=False)
+lb = aws.lightsail.Lb("ls-lb", name="ls-lb", health_check_path="/", instance_port=80)  # TLS-2016-08: TLS 1.0
+aws.lightsail.LbHttpsRedirectionPolicy("ls-redirect-on", lb_name=lb.name, enabled=True)  # HTTP :80 redirects
+plain = aws.lightsail.Lb("ls-lb-plain", name="ls-lb-plain", health_check_path="/", instance_port=80)
+aws.lightsail.LbHttpsRedirectionPolicy("ls-redirect-off", lb_name=plain.name, enabled=False)  # HTTP :80 plaintext
 aws.opensearch.Domain("search-weak", domain_name="weak", domain_endpoint_options={
     "enforce_https": True, "tls_security_policy": "Policy-Min-TLS-1-0-2019-07"})
 aws.opensearch.Domain("search-open", domain_name="open")  # plaintext allowed, policy unknown
