@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from tlsfence.analyzers.aws_elbv2 import CERT_TYPES, certificate_value_key_types, key_types_of
 from tlsfence.analyzers.base import Context, decide_named, exposure
@@ -28,7 +29,7 @@ from tlsfence.analyzers.k8s_base import (
 )
 from tlsfence.catalog import tightest
 from tlsfence.exposure import Exposure, Origin, Setting
-from tlsfence.resources import Resource
+from tlsfence.resources import Resource, Stack
 from tlsfence.verdicts import Decision, Verdict, fixed, unverifiable
 
 PLATFORM = "aws-elbv2"
@@ -142,36 +143,69 @@ def group_name(res: Resource, ctx: Context, cls: Resource | None) -> str | None:
     return from_params or annotation(res, PREFIX + "group.name")
 
 
-def _members(res: Resource, ctx: Context, cls: Resource | None, group: str | None) -> list[tuple[Resource,
-                                                                                                   Resource | None]]:
-    if group is None or ctx.stack is None:
-        return [(res, cls)]
+#: Stack → IngressGroup name → its ALB members (Ingress, IngressClass resource): built once per stack, so judging
+#: every member of large groups stays linear.
+_GROUPS: WeakKeyDictionary[Stack, dict[str, list[tuple[Resource, Resource | None]]]] = WeakKeyDictionary()
+
+
+def _group_index(ctx: Context) -> dict[str, list[tuple[Resource, Resource | None]]]:
     from tlsfence.analyzers.k8s_ingress import INGRESS_TYPES, ingress_class
 
-    out = []
-    for other in ctx.stack.of_type(*INGRESS_TYPES):
+    assert ctx.stack is not None
+    index = _GROUPS.get(ctx.stack)
+    if index is None:
+        index = {}
+        for ing in ctx.stack.of_type(*INGRESS_TYPES):
+            try:
+                cls = ingress_class(ing, ctx)
+                group = group_name(ing, ctx, cls.resource) if cls is not None and cls.controller == "alb" else None
+            except Unreadable:
+                continue  # an unreadable Ingress is reported on itself
+            if group is not None:
+                index.setdefault(group, []).append((ing, cls.resource if cls is not None else None))
+        _GROUPS[ctx.stack] = index
+    return index
+
+
+_CONFIGS: WeakKeyDictionary[Stack, dict[str, Member | Unreadable]] = WeakKeyDictionary()
+
+
+def _cached_config(member: Resource, ctx: Context, cls: Resource | None) -> Member:
+    """:func:`member_config`, once per member and stack (every member of a group reads every other's)."""
+    if ctx.stack is None:
+        return member_config(member, ctx, cls)
+    cache = _CONFIGS.setdefault(ctx.stack, {})
+    if member.urn not in cache:
         try:
-            other_cls = ingress_class(other, ctx) if other is not res else None
-        except Unreadable:
-            continue
-        if other is res:
-            out.append((res, cls))
-        elif other_cls is not None and other_cls.controller == "alb" \
-                and group_name(other, ctx, other_cls.resource) == group:
-            out.append((other, other_cls.resource))
-    return out
+            cache[member.urn] = member_config(member, ctx, cls)
+        except Unreadable as e:
+            cache[member.urn] = e
+    found = cache[member.urn]
+    if isinstance(found, Unreadable):
+        raise Unreadable(str(found))
+    return found
 
 
-def _https(res: Resource, port: int, configs: list[Member], ctx: Context) -> tuple[Setting, Decision]:
-    policies = [m for m in configs if port in m.ports and m.policy is not None]
-    if not policies:
-        setting = Setting(PREFIX + "ssl-policy", fact("alb.default-ssl-policy"), Origin.DEFAULT)
-        chosen = [setting]
+def _members(res: Resource, ctx: Context, cls: Resource | None,
+             group: str | None) -> list[tuple[Resource, Resource | None]]:
+    if group is None or ctx.stack is None:
+        return [(res, cls)]
+    others = [(m, c) for m, c in _group_index(ctx).get(group, []) if m is not res]
+    return [(res, cls), *others]
+
+
+def _https(res: Resource, mine: Member | None, port: int, view: GroupView,
+           ctx: Context) -> tuple[Setting, Decision]:
+    values, key_types = view.https[port]
+    if not values:
+        chosen = [Setting(PREFIX + "ssl-policy", fact("alb.default-ssl-policy"), Origin.DEFAULT)]
     else:
-        chosen = [m.policy if m.res is res else
-                  Setting(m.policy.prop, m.policy.value, Origin.JOINED, via=f"{m.res.name}") for m in policies]
-    kinds = {m.key_types for m in configs if port in m.ports and m.certs}
-    key_types = kinds.pop() if len(kinds) == 1 else None
+        chosen = []
+        for (prop, value), member in values.items():
+            own = mine is not None and port in mine.ports and mine.policy is not None \
+                and (mine.policy.prop, mine.policy.value) == (prop, value)
+            chosen.append(mine.policy if own and mine is not None and mine.policy is not None else
+                          Setting(prop, value, Origin.JOINED, via=member.res.name))
     decisions = [decide_named(PLATFORM, s, ctx, key_types) for s in chosen]
     pick = decisions.index(worst(decisions))
     setting, decision = chosen[pick], decisions[pick]
@@ -205,6 +239,57 @@ def _facing(configs: list[Member]) -> bool | None:
     return {"internet-facing": True, "internal": False}.get(scheme)
 
 
+@dataclass
+class GroupView:
+    """What every member of an IngressGroup shares, computed once per stack and group.
+
+    Attributes:
+        configs: the readable members' contributions.
+        errors: members that cannot be read, with why.
+        merged: listen port → protocols the members give it.
+        facing: internet-facing (None when unknown or conflicting).
+        redirect: the group's ssl-redirect port and the error that stops it, if any.
+        https: port → (distinct explicit policies in member order with who sets them, key types).
+    """
+
+    configs: list[Member]
+    errors: list[tuple[Resource, str]]
+    merged: dict[int, set[str]] = field(default_factory=dict)
+    facing: bool | None = None
+    redirect: tuple[int | None, str | None] = (None, None)
+    https: dict[int, tuple[dict[tuple[str, str | None], Member], frozenset[str] | None]] = field(default_factory=dict)
+
+
+_VIEWS: WeakKeyDictionary[Stack, dict[str, GroupView]] = WeakKeyDictionary()
+
+
+def _view(res: Resource, ctx: Context, cls: Resource | None, group: str | None) -> GroupView:
+    cache = _VIEWS.setdefault(ctx.stack, {}) if group is not None and ctx.stack is not None else None
+    if cache is not None and group in cache:
+        return cache[group]
+    configs, errors = [], []
+    for member, member_cls in _members(res, ctx, cls, group):
+        try:
+            configs.append(_cached_config(member, ctx, member_cls))
+        except Unreadable as e:
+            errors.append((member, str(e)))
+    view = GroupView(configs, errors, facing=_facing(configs), redirect=_redirect(configs))
+    for m in configs:
+        for port, proto in m.ports.items():
+            view.merged.setdefault(port, set()).add(proto)
+    for port in view.merged:
+        on_port = [m for m in configs if port in m.ports]
+        values: dict[tuple[str, str | None], Member] = {}
+        for m in on_port:
+            if m.policy is not None:
+                values.setdefault((m.policy.prop, m.policy.value), m)
+        kinds = {m.key_types for m in on_port if m.certs}
+        view.https[port] = (values, kinds.pop() if len(kinds) == 1 else None)
+    if cache is not None:
+        cache[str(group)] = view
+    return view
+
+
 def analyze(res: Resource, ctx: Context, cls: Resource | None, note: str) -> list[Exposure]:
     """Exposures of an ALB Ingress: every listener of its IngressGroup."""
     hint = tightest(PLATFORM, ctx.profile)
@@ -215,32 +300,30 @@ def analyze(res: Resource, ctx: Context, cls: Resource | None, note: str) -> lis
                              Setting(PREFIX + "group.name", group, Origin.EXPLICIT),
                              unverifiable(f"the listeners of IngressGroup {group} (decided by the stack policy)"), ctx,
                              tightest=hint, needs_join=True)]
-        configs = []
-        for member, member_cls in _members(res, ctx, cls, group):
-            try:
-                configs.append(member_config(member, ctx, member_cls))
-            except Unreadable as e:
-                raise Unreadable(f"{e}" if member is res else f"IngressGroup member '{member.name}': {e}") from None
+        view = _view(res, ctx, cls, group)
+        own = [why for member, why in view.errors if member is res]
+        if own:
+            raise Unreadable(own[0])
+        if view.errors:
+            member, why = view.errors[0]
+            raise Unreadable(f"IngressGroup member '{member.name}': {why}")
     except Unreadable as e:
         return [exposure(res, "ALB Ingress", FAMILY, Setting("ingress", None, Origin.UNKNOWN), unverifiable(str(e)),
                          ctx, tightest=hint)]
     label = f" (IngressGroup {group})" if group else ""
-    facing = _facing(configs)
-    merged: dict[int, set[str]] = {}
-    for m in configs:
-        for port, proto in m.ports.items():
-            merged.setdefault(port, set()).add(proto)
-    redirect, redirect_error = _redirect(configs)
+    facing = view.facing
+    redirect, redirect_error = view.redirect
+    mine = next((m for m in view.configs if m.res is res), None)
     out = []
-    for port in sorted(merged):
-        protos = merged[port]
+    for port in sorted(view.merged):
+        protos = view.merged[port]
         if len(protos) > 1:
             out.append(exposure(res, f"ALB listener :{port}{label}", FAMILY, Setting(PREFIX + "listen-ports", None,
                                 Origin.UNKNOWN), unverifiable(f"listener :{port} (the IngressGroup gives it both HTTP "
                                                               "and HTTPS; the controller fails the group)"), ctx,
                                 tightest=hint, internet_facing=facing))
         elif "HTTPS" in protos:
-            setting, decision = _https(res, port, configs, ctx)
+            setting, decision = _https(res, mine, port, view, ctx)
             if "not in this stack" in note:
                 decision = with_reason(decision, f"{note}: judged without IngressClassParams")
             out.append(exposure(res, f"ALB HTTPS listener :{port}{label}", FAMILY, setting, decision, ctx,
