@@ -34,6 +34,7 @@ ELB, ELB_A = ("tlsfence-elbv2-listener", M), ("tlsfence-elbv2-listener-advisory"
 APIGW, APIGW_A = ("tlsfence-apigateway", M), ("tlsfence-apigateway-advisory", A)
 CF, CF_A = ("tlsfence-cloudfront", M), ("tlsfence-cloudfront-advisory", A)
 CF_DOMAIN = ("tlsfence-cloudfront-default-domain", M)
+EB, EB_A = ("tlsfence-beanstalk", M), ("tlsfence-beanstalk-advisory", A)
 CLASSIC, CLASSIC_POL_A = ("tlsfence-classic-elb", M), ("tlsfence-classic-elb-policy-advisory", A)
 GCP_PROXY, SSLPOL, SSLPOL_A = ("tlsfence-gcp-proxy", M), ("tlsfence-gcp-ssl-policy", M), \
     ("tlsfence-gcp-ssl-policy-advisory", A)
@@ -51,6 +52,11 @@ AWS_EXPECTED: dict[str, list[tuple[str, str]]] = {
 }
 #: the same program as a first preview: the listener whose policy is computed fails closed.
 AWS_PREVIEW_EXPECTED = {**AWS_EXPECTED, "https-late": [ELB]}
+#: aws_families, default config: Elastic Beanstalk option settings and CloudFront cache behaviors.
+FAMILIES_EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "eb-weak": [EB], "eb-default": [EB], "eb-good": [EB_A], "eb-odd": [EB],
+    "cdn-mixed": [CF, CF_A, CF_DOMAIN], "cdn-native": [CF, CF],
+}
 #: elbv2_joins, default config: listeners decided through their load balancer, certificates and rules.
 ELBV2_EXPECTED: dict[str, list[tuple[str, str]]] = {
     "alb-absent": [JOIN], "nlb-absent": [JOIN], "nlb-tcp": [ELB_A], "nlb-tls-weak": [ELB], "outside-absent": [JOIN],

@@ -67,6 +67,7 @@ def test_analyzer_info_over_grpc(stub):
     ("gcp_mix", True, None), ("gcp_mix", False, {"strict": True}),
     ("gcp_lb", False, None), ("gcp_lb", True, {"internet-facing-only": True}),
     ("elbv2_joins", True, None), ("elbv2_joins", False, {"internet-facing-only": True}), ("gwlb", False, None),
+    ("aws_families", True, None),
     ("k8s_mix", True, None), ("k8s_mix", False, {"internet-facing-only": True}),
     ("managed_mix", False, None),
 ])
@@ -78,7 +79,8 @@ def test_programs_same_as_in_process(stub, program, preview, config):
                 ("gcp_mix", True, None): h.GCP_EXPECTED, ("elbv2_joins", True, None): h.ELBV2_PREVIEW_EXPECTED,
                 ("elbv2_joins", False, "ifo"): h.ELBV2_IFO_EXPECTED, ("gwlb", False, None): {},
                 ("gcp_lb", False, None): h.GCP_LB_EXPECTED, ("k8s_mix", True, None): h.K8S_PREVIEW_EXPECTED,
-                ("managed_mix", False, None): h.MANAGED_EXPECTED}
+                ("managed_mix", False, None): h.MANAGED_EXPECTED,
+                ("aws_families", True, None): h.FAMILIES_EXPECTED}
     key = (program, preview, "ifo" if config and "internet-facing-only" in config else None if config is None else "x")
     if key in expected:
         assert h.by_name(remote, resources) == expected[key]

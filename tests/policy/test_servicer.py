@@ -19,6 +19,7 @@ from tlsfence.policy.rules import policy_names
     ("gcp_lb", False, h.GCP_LB_EXPECTED), ("gcp_lb", True, h.GCP_LB_EXPECTED),
     ("elbv2_joins", False, h.ELBV2_EXPECTED), ("elbv2_joins", True, h.ELBV2_PREVIEW_EXPECTED),
     ("gwlb", False, {}), ("gwlb", True, {}),
+    ("aws_families", False, h.FAMILIES_EXPECTED), ("aws_families", True, h.FAMILIES_EXPECTED),
     ("k8s_mix", False, h.K8S_EXPECTED), ("k8s_mix", True, h.K8S_PREVIEW_EXPECTED),
     ("managed_mix", False, h.MANAGED_EXPECTED), ("managed_mix", True, h.MANAGED_EXPECTED),
 ])

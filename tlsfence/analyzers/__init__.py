@@ -14,6 +14,7 @@ from types import MappingProxyType, ModuleType
 from tlsfence.analyzers import (
     aws_apigateway,
     aws_apigateway_mapping,
+    aws_beanstalk,
     aws_classic_elb,
     aws_cloudfront,
     aws_elbv2,
@@ -34,8 +35,9 @@ from tlsfence.inventory.fallback import fallback
 from tlsfence.profiles import Profile
 from tlsfence.resources import Resource, Stack
 
-MODULES = (aws_elbv2, aws_elbv2_rules, aws_classic_elb, aws_apigateway, aws_apigateway_mapping, aws_cloudfront,
-           gcp_compute, gcp_serverless, k8s_ingress, k8s_service, k8s_gke, k8s_opaque, k8s_collections, managed)
+MODULES = (aws_elbv2, aws_elbv2_rules, aws_classic_elb, aws_apigateway, aws_apigateway_mapping, aws_beanstalk,
+           aws_cloudfront, gcp_compute, gcp_serverless, k8s_ingress, k8s_service, k8s_gke, k8s_opaque, k8s_collections,
+           managed)
 
 
 def _build(modules: Iterable[ModuleType]) -> Mapping[str, Analyzer]:

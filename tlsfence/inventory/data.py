@@ -27,7 +27,6 @@ OUTSIDE = "outside-inventory"
 #: inventory finding: the coming analyzer decides). Delete each entry once its analyzer is registered (a test
 #: fails while an entry is both pending and registered).
 PENDING_ANALYZERS: frozenset[str] = frozenset({
-    "aws:elasticbeanstalk/environment:Environment", "aws-native:elasticbeanstalk:Environment",
 })
 
 INVENTORY_PACKAGE = "tlsfence.catalogs.inventory"

@@ -67,6 +67,14 @@ FAMILIES: tuple[RuleInfo, ...] = (
         "give a mapped REST API the same securityPolicy as its domain, and map HTTP APIs only onto TLS_1_2 domains.",
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html"),
     RuleInfo(
+        "tlsfence-beanstalk", "beanstalk", "Elastic Beanstalk load-balancer listeners",
+        "Elastic Beanstalk environments must not open plaintext HTTP listeners (the default port 80 listener "
+        "included), and their HTTPS listeners must use a policy that meets the TLS profile",
+        "Use LoadBalancerType application, an aws:elbv2:listener:443 listener with Protocol HTTPS and SSLPolicy "
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06, and aws:elbv2:listener:default ListenerEnabled false; "
+        "single-instance environments terminate TLS on the instance and cannot be checked from the stack.",
+        "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html"),
+    RuleInfo(
         "tlsfence-cloudfront", "cloudfront", "CloudFront viewer TLS",
         "CloudFront distributions must serve viewers with a custom certificate and a minimum protocol version that "
         "meets the TLS profile, and no cache behavior may allow plaintext HTTP",
