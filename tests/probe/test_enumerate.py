@@ -144,11 +144,13 @@ def _unoffered_then_stall(hello: Hello) -> bytes | str:
     (60.0, 2.0, "server picked 0x0A0A, which was not offered, and did not answer a single-suite hello (0x"),
 ])
 def test_unoffered_suite_then_silence_ends_within_the_deadline(nginx, pki, timeout, deadline, why):
-    fake = FakeServer(_unoffered_then_stall, backend_port=nginx["allowed6"], stall_s=5)
+    # The server stalls for 20 s, so a prober that waited for it could not finish inside the bound below; the
+    # 4 s of slack are for a loaded machine (the certificate handshakes and start-up run on the same cores).
+    fake = FakeServer(_unoffered_then_stall, backend_port=nginx["allowed6"], stall_s=20)
     try:
         code, r, elapsed = verify_json(fake.port, pki, timeout=timeout, deadline=deadline)
         assert (code, r["verdict"]) == (1, "unverifiable")
-        assert elapsed < min(timeout, deadline) + 1.5  # was 139 s and 860 connections (issue 11)
+        assert elapsed < min(timeout, deadline) + 4  # was 139 s and 860 connections (issue 11)
         tls12 = {v["protocol"]: v for v in r["versions"]}["TLSv1.2"]
         assert tls12["status"] == "unknown" and tls12["error"].startswith(why)
         cause = "no complete answer within 1 s" if timeout < deadline else "no complete answer before the target's"
