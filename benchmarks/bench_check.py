@@ -10,6 +10,13 @@ need: load balancers, target groups, URL maps ...), then in one process:
   carries the run-to-run noise of two separate 15-second program runs.
 
     python benchmarks/bench_check.py [--resources 2000] [--rounds 3]
+
+Scaling (``--sizes``): programs of each size, every (round, size) in a fresh process so that each gets its own
+heap and peak RSS, sizes alternating in order round by round; per size the median program time, pack time and
+peak RSS, and per round the ratio of the largest size's ``check`` time (program + pack) to the smallest's
+(target at most 11x for 20,000/2,000) and the pack's overhead at the largest size (target at most 10%):
+
+    python benchmarks/bench_check.py --sizes 2000,8000,20000 --rounds 3
 """
 
 from __future__ import annotations
@@ -18,7 +25,10 @@ import argparse
 import contextlib
 import io
 import json
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -121,12 +131,59 @@ def time_phases(directory: Path) -> tuple[float, float, int]:
     return program, time.perf_counter() - start, len(regs)
 
 
+def _one_size(directory: str) -> None:
+    """Child process: one ``check`` run split in phases, printed as JSON with the peak RSS."""
+    program, pack, count = time_phases(Path(directory))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"program": program, "pack": pack, "resources": count, "peak_rss": peak}))
+
+
+def scaling(sizes: list[int], rounds: int) -> None:
+    """Every (round, size) in its own process; medians per size, ratios per round."""
+    with tempfile.TemporaryDirectory(prefix="tlsfence-bench-") as tmp:
+        dirs = {n: generate(Path(tmp) / str(n), n) for n in sizes if (Path(tmp) / str(n)).mkdir() is None}
+        runs: dict[int, list[dict[str, float]]] = {n: [] for n in sizes}
+        for r in range(rounds):
+            order = sizes if r % 2 == 0 else list(reversed(sizes))
+            for n in order:
+                out = subprocess.run([sys.executable, __file__, "--child", str(dirs[n])], capture_output=True,
+                                     text=True, check=True).stdout
+                runs[n].append(json.loads(out.strip().splitlines()[-1]))
+                got = runs[n][-1]
+                print(f"round {r + 1} size {n}: program {got['program']:.1f} s, pack {got['pack']:.2f} s, "
+                      f"peak RSS {got['peak_rss'] / 2 ** 20:.0f} MiB", flush=True)
+        small, large = sizes[0], sizes[-1]
+        print(f"\n{'resources':>9}  {'program s':>9}  {'pack s':>7}  {'check s':>8}  {'pack/program':>12}  "
+              f"{'peak RSS MiB':>12}")
+        for n in sizes:
+            med = {k: statistics.median(x[k] for x in runs[n]) for k in ("program", "pack", "peak_rss")}
+            over = statistics.median(x["pack"] / x["program"] for x in runs[n])
+            print(f"{n:>9}  {med['program']:>9.1f}  {med['pack']:>7.2f}  {med['program'] + med['pack']:>8.1f}  "
+                  f"{100 * over:>11.1f}%  {med['peak_rss'] / 2 ** 20:>12.0f}")
+        ratios = [(b["program"] + b["pack"]) / (a["program"] + a["pack"])
+                  for a, b in zip(runs[small], runs[large], strict=True)]
+        pack_ratios = [b["pack"] / a["pack"] for a, b in zip(runs[small], runs[large], strict=True)]
+        overhead = [x["pack"] / x["program"] for x in runs[large]]
+        print(f"\ncheck time {large}/{small}: median {statistics.median(ratios):.2f}x "
+              f"({', '.join(f'{x:.2f}' for x in ratios)}); target <= {1.1 * large / small:.0f}x")
+        print(f"pack time {large}/{small}: median {statistics.median(pack_ratios):.2f}x "
+              f"({', '.join(f'{x:.2f}' for x in pack_ratios)})")
+        print(f"policy overhead at {large}: median {100 * statistics.median(overhead):.1f}% "
+              f"({', '.join(f'{100 * x:.1f}%' for x in overhead)}); target <= 10%")
+
+
 def main() -> None:
     """Generate, warm up, time alternately, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sizes", help="comma-separated sizes for the scaling run (e.g. 2000,8000,20000)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return _one_size(args.child)
+    if args.sizes:
+        return scaling(sorted(int(n) for n in args.sizes.split(",")), args.rounds)
     with tempfile.TemporaryDirectory(prefix="tlsfence-bench-") as tmp:
         directory = generate(Path(tmp), args.resources)
         time_mocks(directory)  # warm-up: imports and first-run caches, paid by neither side

@@ -10,7 +10,6 @@ violations; 2: the program could not run or the input is bad.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from typing import Any
@@ -99,27 +98,22 @@ def judge(resources: list[Any], request: Any, where: str) -> dict[str, Any]:
     benchmark times it against the program run.
     """
     from tlsfence.check import report
+    from tlsfence.check.program import bulk_collection
     from tlsfence.policy.engine import Router
     from tlsfence.policy.rules import reset_memo
 
     per_policy = policy_settings(request)
-    # The program's objects (the SDK's outputs, futures, registrations) live until the command ends; freezing
-    # them keeps the cyclic collector from re-scanning that heap while the pack runs (about a third of the
-    # pack's time on a 2,000-resource program, benchmarks/bench_check.py). The pack's own objects (requests,
-    # findings) live until the report is built and form almost no cycles, yet each full collection re-scans
-    # them: with the collector on, the pack's time grew 16x from 2,000 to 20,000 resources, off it grows 9x.
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    reset_memo()
-    try:
-        found, families = report.findings(resources, per_policy)
-        diagnostics = Router(request).evaluate(resources, families)
-    finally:
+    # The program's objects (the SDK's outputs, futures, registrations) live until the command ends, and the
+    # pack's own (requests, findings) until the report is built; they form almost no cycles, yet each full
+    # collection would re-scan them all: with the collector on, the pack's time grew 16x from 2,000 to 20,000
+    # resources, with the heap frozen and the collector off it grows 9x (benchmarks/bench_check.py).
+    with bulk_collection(off=True):
         reset_memo()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
+        try:
+            found, families = report.findings(resources, per_policy)
+            diagnostics = Router(request).evaluate(resources, families)
+        finally:
+            reset_memo()
     return report.build(resources, found, diagnostics, per_policy["tlsfence-elbv2-listener"], where)
 
 

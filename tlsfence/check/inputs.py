@@ -25,6 +25,13 @@ _SKIP = ("pulumi:pulumi:Stack", "pulumi:providers:")
 
 def from_registrations(registrations: Iterable[Registration]) -> tuple[list[WireResource], dict[str, Any]]:
     """Mock registrations → wire resources, plus URN → (file URI, line) of the code that declared them."""
+    from tlsfence.check.program import bulk_collection
+
+    with bulk_collection():
+        return _from_registrations(registrations)
+
+
+def _from_registrations(registrations: Iterable[Registration]) -> tuple[list[WireResource], dict[str, Any]]:
     out, sources = [], {}
     # Registration order depends on the event loop; program order (file, line, then URN) is stable.
     registrations = sorted(registrations, key=lambda r: (*(r.source or ("", 0)), r.urn))

@@ -142,23 +142,28 @@ def _program_environment(directory: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _bulk_collection() -> Iterator[None]:
-    """The cyclic collector tuned for a program that registers thousands of resources.
+def bulk_collection(*, off: bool = False) -> Iterator[None]:
+    """The cyclic collector tuned for a program that registers thousands of resources (``off``: disabled).
 
     The SDK keeps every output, future and registration alive until the run ends, so each full collection
     re-scans an ever larger heap of objects that are not garbage. The benchmark program of 8,000 resources
     (benchmarks/bench_check.py) ran 139 s with the default thresholds, 76 s with the collector off and 62 s
     with the heap before the run frozen and collections 100x rarer (one machine, one hour); tuned, 8,000
     resources took 3.9x the time of 2,000. Garbage without cycles is still freed at once by reference counting.
+    The same holds while the recorded resources are converted and judged (``check.inputs``, ``check.cli``).
     """
-    old = gc.get_threshold()
+    old, enabled = gc.get_threshold(), gc.isenabled()
     gc.freeze()
     gc.set_threshold(100_000, 50, 1_000)
+    if off:
+        gc.disable()
     try:
         yield
     finally:
         gc.set_threshold(*old)
         gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def run_project(project: Project, *, preview: bool = False) -> list[Registration]:
@@ -166,7 +171,7 @@ def run_project(project: Project, *, preview: bool = False) -> list[Registration
     def program() -> None:
         runpy.run_path(str(project.main), run_name="__main__")
 
-    with _program_environment(project.main.parent), _bulk_collection():
+    with _program_environment(project.main.parent), bulk_collection():
         try:
             return run_under_mocks(program, project=project.name, stack=project.stack, config=project.config,
                                    preview=preview)

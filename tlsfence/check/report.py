@@ -34,9 +34,9 @@ from tlsfence.sarif import sarif_log
 
 
 def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
-             ) -> tuple[list[Finding], dict[str, set[str] | None]]:
+             ) -> tuple[list[Finding], dict[str, set[tuple[str, str]] | None]]:
     """Every exposure the pack evaluates, in resource order, each with the level its policy reports; and, per
-    URN, the families its resource policies judge (None when the analysis failed: ask the whole pack).
+    URN, the (family, level) policies that report on it (None when the analysis failed: ask the whole pack).
 
     Both passes go through the pack's own guard (``rules.guard``): a resource whose analysis raises is a
     mandatory unverifiable row here and the same mandatory violation from the pack.
@@ -45,7 +45,7 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
     for info in FAMILIES:
         groups.setdefault(settings[info.id], set()).add(info.family)
     by_urn: dict[str, list[Finding]] = {}
-    families: dict[str, set[str] | None] = {}
+    families: dict[str, set[tuple[str, str]] | None] = {}
     for w in resources:
         if not handles(w.type):
             continue
@@ -56,7 +56,7 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
             families[w.urn] = None
             continue
         by_urn[w.urn] = found
-        families[w.urn] = {f.exposure.family for f in found}
+        families[w.urn] = {(f.exposure.family, f.level) for f in found if f.level in (MANDATORY, ADVISORY)}
     stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.outputs), parent=w.parent,
                            dependencies=tuple(w.dependencies),
                            property_dependencies={k: tuple(v) for k, v in w.property_dependencies.items()})

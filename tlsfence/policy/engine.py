@@ -271,13 +271,14 @@ def evaluate(servicer: Any, resources: Sequence[WireResource]) -> list[Diagnosti
 
 
 class Router:
-    """The whole pack as servicers of a family's two policies each, plus the stack pair.
+    """The whole pack as servicers of one policy each (or a family's pair), plus the stack pair.
 
-    pulumi-policy's servicer deserializes a resource's properties once *per policy*; with two policies per
-    family, sending every resource to every policy costs ~16 deserializations where one family's pair can
-    answer. A resource policy only ever reports exposures of its own family, so a resource goes to the
-    servicers of the families its analyzer yields (``families``), and to the whole pack when those are not
-    known (None): the diagnostics are the same, in pack order, for a fraction of the time.
+    pulumi-policy's servicer deserializes a resource's properties once *per policy*; sending every resource to
+    every policy costs ~16 deserializations where one policy can answer. A resource policy only ever reports
+    exposures of its own family at its own level, so a resource goes to the servicers of the (family, level)
+    pairs its findings have (``routes``; a bare family name asks the family's pair), to none when nothing is
+    reported, and to the whole pack when its analysis failed (None): the diagnostics are the same, in pack
+    order, for a fraction of the time.
     """
 
     def __init__(self, request: proto.ConfigureAnalyzerRequest | None = None) -> None:
@@ -285,46 +286,52 @@ class Router:
 
         self.request = request or configure_request()
         self.infos = {f.family: f for f in FAMILIES}
-        self.by_family: dict[str, TlsfenceServicer] = {}  # built on first use: a small stack asks few families
-        self.stack = self._servicer(STACK)
+        self.servicers: dict[Any, TlsfenceServicer] = {}  # built on first use: a small stack asks few policies
+        self.stack = self._servicer(STACK, None)
         self._whole: TlsfenceServicer | None = None
         self.order = {name: i for i, name in enumerate(policy_names())}
 
     @property
     def whole(self) -> TlsfenceServicer:
-        """The whole pack (for resources whose families are not known), configured on first use."""
+        """The whole pack (for resources whose analysis failed), configured on first use."""
         if self._whole is None:
             self._whole = make_servicer()
             self._whole.Configure(self.request, None)
         return self._whole
 
-    def family(self, name: str) -> TlsfenceServicer:
-        """The servicer of one family's pair, configured on first use."""
-        if name not in self.by_family:
-            self.by_family[name] = self._servicer(self.infos[name])
-        return self.by_family[name]
+    def route(self, route: str | tuple[str, str]) -> TlsfenceServicer:
+        """The servicer of ``(family, level)``'s policy, or of a family's pair, configured on first use."""
+        if route not in self.servicers:
+            family, level = (route, None) if isinstance(route, str) else route
+            self.servicers[route] = self._servicer(self.infos[family], level)
+        return self.servicers[route]
 
-    def _servicer(self, info: Any) -> TlsfenceServicer:
+    def family(self, name: str) -> TlsfenceServicer:
+        """The servicer of one family's pair."""
+        return self.route(name)
+
+    def _servicer(self, info: Any, level: str | None) -> TlsfenceServicer:
         from tlsfence.policy.rules import ADVISORY, MANDATORY, policy_name
 
-        servicer = make_servicer([policy_name(info, MANDATORY), policy_name(info, ADVISORY)])
+        levels = (MANDATORY, ADVISORY) if level is None else (level,)
+        servicer = make_servicer([policy_name(info, lvl) for lvl in levels])
         servicer.Configure(self.request, None)
         return servicer
 
     def evaluate(self, resources: Sequence[WireResource],
-                 families: Mapping[str, Iterable[str] | None]) -> list[Diagnostic]:
-        """Diagnostics for ``resources``; ``families[urn]`` names the families to ask (absent = none)."""
+                 routes: Mapping[str, Iterable[str | tuple[str, str]] | None]) -> list[Diagnostic]:
+        """Diagnostics for ``resources``; ``routes[urn]`` names the policies to ask (absent = none)."""
         out: list[Diagnostic] = []
         for res in resources:
-            fams = families.get(res.urn, ())
-            if fams is None:
+            asked = routes.get(res.urn, ())
+            if asked is None:
                 out.extend(diagnostics(self.whole.Analyze(analyze_request(res), None), res.urn))
                 continue
             request = None
             found: list[Diagnostic] = []
-            for fam in fams:
+            for route in asked:
                 request = request or analyze_request(res)
-                found.extend(diagnostics(self.family(fam).Analyze(request, None), res.urn))
+                found.extend(diagnostics(self.route(route).Analyze(request, None), res.urn))
             out.extend(sorted(found, key=lambda d: self.order.get(d.policy, 0)))
         out.extend(diagnostics(self.stack.AnalyzeStack(analyze_stack_request(resources), None)))
         return out
