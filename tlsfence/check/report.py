@@ -57,9 +57,14 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
             continue
         by_urn[w.urn] = found
         families[w.urn] = {(f.exposure.family, f.level) for f in found if f.level in (MANDATORY, ADVISORY)}
-    stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.outputs), parent=w.parent,
-                           dependencies=tuple(w.dependencies),
-                           property_dependencies={k: tuple(v) for k, v in w.property_dependencies.items()})
+    # The stack as the servicer hands it to the stack policy: references to resources outside the request (the
+    # root stack, providers) resolve to nothing, so the stack policies and this table share one analysis.
+    urns = {w.urn for w in resources}
+    stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.outputs),
+                           parent=w.parent if w.parent in urns else None,
+                           dependencies=tuple(u for u in w.dependencies if u in urns),
+                           property_dependencies={k: tuple(u for u in v if u in urns)
+                                                  for k, v in w.property_dependencies.items()})
                   for w in resources)
     for f in stack_findings(stack, settings[STACK.id]):
         by_urn.setdefault(f.exposure.urn, []).append(f)

@@ -87,18 +87,30 @@ def finding(exposure: Exposure, settings: Settings) -> Finding:
     return Finding(exposure, level)
 
 
-def content_key(resource: Resource) -> str | None:
-    """A resource's properties as text that differs whenever they differ (the memo key of its analysis).
+def _canon(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return ("d", *sorted((k, _canon(v)) for k, v in value.items()))
+    if kind is list:
+        return ("l", *map(_canon, value))
+    if kind is int:
+        return float(value)  # the engine's numbers are float64: 443 in a program is 443.0 in the pack
+    return value
 
-    ``repr`` of plain data tells every value and type apart (``1``, ``1.0``, ``True``, ``'1'``; ``UNKNOWN``
-    unquoted) at a fifth of the cost of canonical JSON; two equal maps in a different key order only miss the
-    memo. None (no memo) when a value is an object whose repr would not show its content.
+
+def content_key(resource: Resource) -> Any:
+    """A resource's properties in a canonical, hashable form (the memo key of its analysis), or None.
+
+    Key order and int/float spelling do not matter (``check``'s own table reads the program's values, the
+    servicer reads them back from protobuf), so both find the same analysis. None (no memo) when a value is
+    not hashable.
     """
     try:
-        text = repr(resource.props)
-    except RecursionError:
+        key = _canon(resource.props)
+        hash(key)
+    except (TypeError, RecursionError):
         return None
-    return None if " object at 0x" in text else text
+    return key
 
 
 class _Memo:
@@ -132,7 +144,7 @@ def reset_memo() -> None:
     _STACKS.clear()
 
 
-def analyze_alone(resource: Resource, profile: Profile, key: str | None = None) -> tuple[Exposure, ...]:
+def analyze_alone(resource: Resource, profile: Profile, key: Any = None) -> tuple[Exposure, ...]:
     """``analyze(resource, profile)`` (no stack), memoized on the resource's content (``key``: its content_key)."""
     key = key if key is not None else content_key(resource)
     if key is None:
@@ -197,7 +209,7 @@ def failure_finding(resource: Resource, message: str) -> Finding:
     return Finding(exp, MANDATORY, failure=message)
 
 
-def _stack_key(stack: Stack, keys: list[str | None], settings: Settings) -> Any:
+def _stack_key(stack: Stack, keys: list[Any], settings: Settings) -> Any:
     if any(k is None for k in keys):
         return None
     return settings, tuple((r.type, r.urn, r.parent, r.dependencies, tuple(sorted(r.property_dependencies.items())),
@@ -218,7 +230,7 @@ def stack_findings(stack: Stack, settings: Settings) -> list[Finding]:
     return list(_STACKS.get(memo_key, lambda: tuple(_stack_findings(stack, keys, settings))))
 
 
-def _stack_findings(stack: Stack, keys: list[str | None], settings: Settings) -> list[Finding]:
+def _stack_findings(stack: Stack, keys: list[Any], settings: Settings) -> list[Finding]:
     out: list[Finding] = []
     for res, key in zip(stack, keys, strict=True):
         if not handles(res.type):
@@ -228,7 +240,7 @@ def _stack_findings(stack: Stack, keys: list[str | None], settings: Settings) ->
     return out
 
 
-def _joined(res: Resource, key: str | None, stack: Stack, settings: Settings) -> list[Finding]:
+def _joined(res: Resource, key: Any, stack: Stack, settings: Settings) -> list[Finding]:
     alone = analyze_alone(res, settings.profile, key)
     if not any(deferred(e, settings) for e in alone):
         return []
