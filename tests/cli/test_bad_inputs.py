@@ -285,7 +285,10 @@ def test_registry_tokens_and_their_words_are_all_fuzzed():
     (["check", "--from-preview"], b"[" * 5000 + b"]" * 5000),
     (["verify", "--ip", "127.0.0.1", "--targets-file"], b"a.test:\xc2\xb2\n"),
     (["catalog", "aws", "--profile"], b'{"name": "x", "must_support_one_of": "ECDHE-RSA-AES128-GCM-SHA256"}'),
-], ids=["not-utf8-state", "deep-preview", "superscript-port", "profile-suites-not-a-list"])
+    (["check", "--from-state"], b'{"version": 3, "deployment": {"resources": [{"urn": "urn:pulumi:d::p::t::n", '
+                                b'"type": "t", "inputs": {"4dabf18193072939515e22adb298388d": '
+                                b'"1b47061264138c4ac30d75fd1eb44270"}}]}}'),
+], ids=["not-utf8-state", "deep-preview", "superscript-port", "profile-suites-not-a-list", "inputs-a-secret"])
 def test_as_a_subprocess_one_line_exit_2(tmp_path, argv, content):
     """The console entry itself: exit status 2, one line, no traceback."""
     path = tmp_path / ("p.json" if "catalog" in argv else "in.json")

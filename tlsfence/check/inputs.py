@@ -147,6 +147,9 @@ def _resource(state: Mapping[str, Any], where: str) -> WireResource:
             raise InputError(f"{where}.{key}: expected true or false, got {readers.one_value(state[key])}")
     inputs = _secrets(_mapping(state, "inputs", where), f"{where}.inputs")
     outputs = _secrets(_mapping(state, "outputs", where), f"{where}.outputs")
+    for key, value in (("inputs", inputs), ("outputs", outputs)):
+        if not isinstance(value, dict):  # the whole map was a secret, asset or reference object
+            raise InputError(f"{where}.{key}: expected a property map, got a {SIG_KEY!r} signature object")
     deps = _mapping(state, "propertyDependencies", where)
     parent = state.get("parent")
     return WireResource(type=state["type"], name=name_of(urn), urn=urn, inputs=inputs,
