@@ -60,7 +60,7 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
     # The stack as the servicer hands it to the stack policy: references to resources outside the request (the
     # root stack, providers) resolve to nothing, so the stack policies and this table share one analysis.
     urns = {w.urn for w in resources}
-    stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.outputs),
+    stack = Stack(Resource(type=w.type, name=w.name, urn=w.urn, props=_engine(w.outputs),
                            parent=w.parent if w.parent in urns else None,
                            dependencies=tuple(u for u in w.dependencies if u in urns),
                            property_dependencies={k: tuple(u for u in v if u in urns)
@@ -71,8 +71,24 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
     return [f for w in resources for f in by_urn.get(w.urn, [])], families
 
 
+def _numbers(value: Any) -> Any:
+    kind = type(value)
+    if kind is int:
+        return float(value)
+    if kind is dict:
+        return {k: _numbers(v) for k, v in value.items()}
+    if kind is list:
+        return [_numbers(v) for v in value]
+    return value
+
+
+def _engine(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Properties as the pack receives them: the servicer's conversion, numbers as float64 (protobuf Struct)."""
+    return _numbers(from_wire(props))
+
+
 def _alone(w: WireResource, groups: Mapping[Settings, set[str]]) -> list[Finding]:
-    res = Resource(type=w.type, name=w.name, urn=w.urn, props=from_wire(w.inputs), parent=w.parent)
+    res = Resource(type=w.type, name=w.name, urn=w.urn, props=_engine(w.inputs), parent=w.parent)
     return [f for s, fams in groups.items() for f in resource_findings(res, s) if f.exposure.family in fams]
 
 
