@@ -87,6 +87,32 @@ def test_stack_config_and_overrides():
                                          "FAIL")
 
 
+def test_no_stack_checks_every_stack_file():
+    """``configured`` has a legacy stack (ELBSecurityPolicy-2016-08) and a prod one: both run, legacy fails."""
+    run = check(str(PROGRAMS / "configured"), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    report = json.loads(run.stdout)
+    assert report["summary"] == {"stacks": ["legacy", "prod"], "mandatory": 1, "advisory": 1, "passed": False}
+    by_stack = {s["stack"]: s for s in report["stacks"]}
+    assert [(v["policy"], v["level"]) for v in by_stack["legacy"]["violations"]] == [h.ELB]
+    assert by_stack["legacy"]["summary"]["source"].endswith("(stack legacy)")
+    assert [(v["policy"], v["level"]) for v in by_stack["prod"]["violations"]] == [h.JOIN_A]
+    text = check(str(PROGRAMS / "configured"))
+    assert text.returncode == 1
+    assert text.stdout.startswith("== stack legacy ==\n") and "\n== stack prod ==\n" in text.stdout
+    assert text.stdout.endswith("\n2 stacks checked: FAIL (legacy)\n")
+    sarif = json.loads(check(str(PROGRAMS / "configured"), "--format", "sarif").stdout)
+    assert len(sarif["runs"]) == 1 and len(sarif["runs"][0]["results"]) == 2
+
+
+def test_the_partner_program_checks_out_of_the_box():
+    """``tlsfence check .`` on a fresh checkout: both example stacks of the partner program, and they pass."""
+    run = check(".")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "== stack example-aws ==" in run.stdout and "== stack example-gcp ==" in run.stdout
+    assert run.stdout.endswith("\n2 stacks checked: PASS\n")
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["tests/check/programs/raises"],
      "tlsfence: error: the program failed: ValueError: tlsfence:domain is required (got None)\n"),

@@ -29,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "every resource through the tlsfence policy pack. Exit 0 pass, 1 mandatory "
                                    "violations, 2 the program could not run or bad input.")
     p.add_argument("directory", nargs="?", default=".", metavar="DIR", help="Pulumi project directory (default .)")
-    p.add_argument("--stack", help="stack name: reads Pulumi.<stack>.yaml (default: the only stack file, or dev)")
+    p.add_argument("--stack", help="stack name: reads Pulumi.<stack>.yaml (default: every Pulumi.<stack>.yaml in DIR, "
+                                   "each checked in turn; dev when there is none)")
     p.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                    help="program config, as `pulumi config set` (repeatable; key without namespace = project's)")
     add_judging_options(p, unset_is_none=True)
@@ -62,7 +63,22 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def _load(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], str, str]:
+def stacks_to_check(args: argparse.Namespace) -> list[str | None]:
+    """The stacks one run checks: the one named; else every stack file's when the project has several.
+
+    A pull request changes the program every stack runs, so a check with no ``--stack`` covers each
+    ``Pulumi.<stack>.yaml`` of the project; a project with one stack file (or none) runs once (``None``: the
+    only stack file, else ``dev``), and ``--from-preview``/``--from-state`` read one deployment.
+    """
+    if args.stack is not None or args.from_preview or args.from_state:
+        return [args.stack]
+    from tlsfence.check.program import stack_names
+
+    names = stack_names(args.directory)
+    return list(names) if len(names) > 1 else [None]
+
+
+def _load(args: argparse.Namespace, stack: str | None = None) -> tuple[list[Any], dict[str, Any], str, str]:
     """Resources, their source positions, a description of the source and a fallback SARIF location."""
     from tlsfence.check import inputs
 
@@ -74,7 +90,7 @@ def _load(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any], str, str
         return res, src, f"state {args.from_state}", args.from_state
     from tlsfence.check.program import load_project, run_project
 
-    project = load_project(args.directory, args.stack, args.config)
+    project = load_project(args.directory, stack, args.config)
     regs = run_project(project, preview=args.preview)
     res, src = inputs.from_registrations(regs)
     where = f"program {project.main} (stack {project.stack}{', preview' if args.preview else ''})"
@@ -123,12 +139,23 @@ def run(args: argparse.Namespace) -> int:
     from tlsfence.policy.engine import configure_request
 
     request = configure_request(_policy_config(args.policy_config), _overrides(args))
-    resources, sources, where, fallback = _load(args)
-    result = judge(resources, request, where)
+    runs: list[report.StackRun] = []
+    for stack in stacks_to_check(args):
+        resources, sources, where, fallback = _load(args, stack)
+        runs.append(report.StackRun(stack, judge(resources, request, where), sources, fallback))
+    if len(runs) == 1:
+        result, sources, fallback = runs[0].result, runs[0].sources, runs[0].fallback
+        if args.format == "json":
+            print(json.dumps(result, indent=2))
+        elif args.format == "sarif":
+            print(json.dumps(report.render_sarif(result, sources, fallback), indent=2))
+        else:
+            sys.stdout.write(report.render_text(result))
+        return 0 if result["summary"]["passed"] else 1
     if args.format == "json":
-        print(json.dumps(result, indent=2))
+        print(json.dumps(report.combine(runs), indent=2))
     elif args.format == "sarif":
-        print(json.dumps(report.render_sarif(result, sources, fallback), indent=2))
+        print(json.dumps(report.render_sarif_stacks(runs), indent=2))
     else:
-        sys.stdout.write(report.render_text(result))
-    return 0 if result["summary"]["passed"] else 1
+        sys.stdout.write(report.render_text_stacks(runs))
+    return 0 if all(r.result["summary"]["passed"] for r in runs) else 1

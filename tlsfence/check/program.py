@@ -78,6 +78,14 @@ def _config_value(value: Any) -> str:
     return json.dumps(value)
 
 
+def stack_names(directory: str | os.PathLike[str]) -> list[str]:
+    """The stacks whose config files (``Pulumi.<stack>.yaml``) sit in the project directory, sorted."""
+    root = Path(directory)
+    if not root.is_dir():
+        return []
+    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml") if p.is_file())
+
+
 def load_project(directory: str | os.PathLike[str], stack: str | None = None,
                  overrides: Sequence[str] = ()) -> Project:
     """Read ``Pulumi.yaml`` and the stack's config; ``overrides`` are ``KEY=VALUE`` strings."""
@@ -107,7 +115,7 @@ def load_project(directory: str | os.PathLike[str], stack: str | None = None,
     if stack is not None:
         stack = stack.rsplit("/", 1)[-1]
     if stack is None:
-        found = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        found = stack_names(root)
         stack = found[0] if len(found) == 1 else "dev"
     config: dict[str, str] = {}
     stack_file = root / f"Pulumi.{stack}.yaml"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -180,3 +181,52 @@ def render_sarif(report: Mapping[str, Any], sources: Mapping[str, Any], fallback
             "message": {"text": v["message"]}, "locations": [location],
         })
     return sarif_log("tlsfence check", rules, results, properties={"summary": dict(report["summary"])})
+
+
+@dataclass(frozen=True)
+class StackRun:
+    """One stack's check, when a run covers several stacks of a project.
+
+    Attributes:
+        stack: the stack name.
+        result: its report (:func:`build`).
+        sources: URN → (file URI, line) of the resources, for SARIF.
+        fallback: the SARIF location of a resource without a source position.
+    """
+
+    stack: str | None
+    result: Mapping[str, Any]
+    sources: Mapping[str, Any]
+    fallback: str
+
+
+def combine(runs: Sequence[StackRun]) -> dict[str, Any]:
+    """The JSON report of several stacks: each stack's own report, and a summary over all of them."""
+    return {
+        "stacks": [{"stack": r.stack, **r.result} for r in runs],
+        "summary": {
+            "stacks": [r.stack for r in runs],
+            "mandatory": sum(r.result["summary"]["mandatory"] for r in runs),
+            "advisory": sum(r.result["summary"]["advisory"] for r in runs),
+            "passed": all(r.result["summary"]["passed"] for r in runs),
+        },
+    }
+
+
+def render_text_stacks(runs: Sequence[StackRun]) -> str:
+    """Each stack's table under a heading, then one line over all stacks."""
+    parts = [f"== stack {r.stack} ==\n{render_text(r.result)}" for r in runs]
+    failed = [str(r.stack) for r in runs if not r.result["summary"]["passed"]]
+    verdict = f"FAIL ({', '.join(failed)})" if failed else "PASS"
+    return "\n".join(parts) + f"\n{len(runs)} stacks checked: {verdict}\n"
+
+
+def render_sarif_stacks(runs: Sequence[StackRun]) -> dict[str, Any]:
+    """One SARIF run holding every stack's results (code scanning wants one run per tool and category)."""
+    logs = [render_sarif(r.result, r.sources, r.fallback) for r in runs]
+    merged = logs[0]
+    run = merged["runs"][0]
+    for log in logs[1:]:
+        run["results"].extend(log["runs"][0]["results"])
+    run.setdefault("properties", {})["summary"] = combine(runs)["summary"]
+    return merged
