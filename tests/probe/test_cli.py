@@ -91,7 +91,10 @@ def test_targets_file_with_comments_and_sarif(nginx, pki, tmp_path, capsys):
     for result in run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
         assert result["message"]["text"]
-        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("https://server.test:")
+        # located at the targets-file line that named it, relative to the root (no git here: the file's dir)
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "targets.txt"
+        assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("https://server.test:")
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in run["results"]] == [2, 2, 2, 4, 4, 4]
     assert run["results"][3]["properties"]["excess"] == ["AES128-GCM-SHA256", "AES128-SHA",
                                                         "ECDHE-RSA-AES256-GCM-SHA384"]
     jsonschema = pytest.importorskip("jsonschema")

@@ -98,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"AWS answered with a response that cannot be parsed: {one_line(e, 200)}")
     except BotoCoreError as e:
         return _fail(f"cannot reach AWS: {one_line(e, 300)}")
-    print(render(report, args.format, strict=args.strict))
+    from tlsfence.cli.output import emit
+
+    emit(args, render(report, args.format, strict=args.strict), fmt=args.format)
     return report.exit_code(strict=args.strict)
 
 

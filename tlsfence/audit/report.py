@@ -11,10 +11,13 @@ import json
 from typing import Any
 
 from tlsfence.audit.aws_audit import AuditReport
-from tlsfence.sarif import sarif_log
+from tlsfence.sarif import fingerprint, rule_properties, sarif_log
 from tlsfence.verdicts import Verdict
 
 _SARIF_LEVEL = {"mandatory": "error", "advisory": "warning", "none": "none"}
+#: The severity each verdict's rule is ranked with (its level without --strict).
+_RULE_LEVEL = {Verdict.NONCONFORMING: "error", Verdict.UNVERIFIABLE: "error", Verdict.EXCESS: "warning",
+               Verdict.NOT_TERMINATED: "note"}
 _RULES = {
     Verdict.NONCONFORMING: "accepts TLS below 1.2 or offers none of the required suites",
     Verdict.UNVERIFIABLE: "a deciding value is unknown or not in the catalog (fails closed)",
@@ -61,7 +64,8 @@ def to_sarif(report: AuditReport, *, strict: bool = False) -> dict[str, Any]:
     """A SARIF 2.1.0 log with one run; conforming exposures appear as ``kind: pass``."""
     rule_ids = [v.value for v in _RULES]
     rules = [{"id": f"tlsfence/{v.value}", "name": v.value.title().replace("-", ""),
-              "shortDescription": {"text": text}}
+              "shortDescription": {"text": text},
+              "properties": rule_properties(_RULE_LEVEL.get(v, "none"), "cloud-audit")}
              for v, text in _RULES.items()]
     results = []
     for exp in report.exposures:
@@ -75,6 +79,7 @@ def to_sarif(report: AuditReport, *, strict: bool = False) -> dict[str, Any]:
             "message": {"text": exp.message()},
             "locations": [{"logicalLocations": [{"fullyQualifiedName": str(extra.get("arn")), "name": exp.name,
                                                  "kind": "resource"}]}],
+            "partialFingerprints": fingerprint(exp.decision.verdict.value, str(extra.get("arn")), exp.exposure),
             "properties": {"type": exp.type, "region": extra.get("region"), "setting": exp.setting.describe(),
                            "excess": list(exp.decision.excess), "drift": extra.get("drift")},
         }

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from tlsfence import readers
@@ -136,9 +135,12 @@ def judge(resources: list[Any], request: Any, where: str) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print; 0 pass, 1 mandatory violations (2 comes from InputError via the CLI)."""
     from tlsfence.check import report
+    from tlsfence.cli.output import emit
     from tlsfence.policy.engine import configure_request
+    from tlsfence.sarif import repository_root
 
     request = configure_request(_policy_config(args.policy_config), _overrides(args))
+    root = repository_root(args.sarif_root, args.directory) if args.format == "sarif" else None  # fail early
     runs: list[report.StackRun] = []
     for stack in stacks_to_check(args):
         resources, sources, where, fallback = _load(args, stack)
@@ -146,16 +148,19 @@ def run(args: argparse.Namespace) -> int:
     if len(runs) == 1:
         result, sources, fallback = runs[0].result, runs[0].sources, runs[0].fallback
         if args.format == "json":
-            print(json.dumps(result, indent=2))
+            text = json.dumps(result, indent=2)
         elif args.format == "sarif":
-            print(json.dumps(report.render_sarif(result, sources, fallback), indent=2))
+            text = json.dumps(report.render_sarif(result, sources, fallback, root=root, base=args.directory),
+                              indent=2)
         else:
-            sys.stdout.write(report.render_text(result))
+            text = report.render_text(result)
+        emit(args, text, fmt=args.format)
         return 0 if result["summary"]["passed"] else 1
     if args.format == "json":
-        print(json.dumps(report.combine(runs), indent=2))
+        text = json.dumps(report.combine(runs), indent=2)
     elif args.format == "sarif":
-        print(json.dumps(report.render_sarif_stacks(runs), indent=2))
+        text = json.dumps(report.render_sarif_stacks(runs), indent=2)
     else:
-        sys.stdout.write(report.render_text_stacks(runs))
+        text = report.render_text_stacks(runs)
+    emit(args, text, fmt=args.format)
     return 0 if all(r.result["summary"]["passed"] for r in runs) else 1

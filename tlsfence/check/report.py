@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from tlsfence.analyzers import handles
 from tlsfence.policy.config import Settings
@@ -31,7 +30,7 @@ from tlsfence.policy.rules import (
     stack_findings,
 )
 from tlsfence.resources import Resource, Stack
-from tlsfence.sarif import sarif_log
+from tlsfence.sarif import artifact_uri, fingerprint, repository_root, rule_properties, sarif_log
 
 
 def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
@@ -136,16 +135,9 @@ def render_text(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _artifact(uri: str) -> str:
-    """A file URI as a path relative to the working directory when inside it (what code scanning expects)."""
-    parsed = urlparse(uri)
-    if parsed.scheme not in ("file", "project"):
-        return uri
-    path = Path(unquote(parsed.path).lstrip("/") if parsed.scheme == "project" else unquote(parsed.path))
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _stable_urn(urn: str) -> str:
+    """The URN without the mock root-stack prefix, so that check, preview and state fingerprint alike."""
+    return urn.replace("pulumi:pulumi:Stack$", "")
 
 
 def _rules() -> list[dict[str, Any]]:
@@ -160,25 +152,39 @@ def _rules() -> list[dict[str, Any]]:
                 "help": {"text": info.remediation},
                 "helpUri": info.url,
                 "defaultConfiguration": {"level": "error" if level == MANDATORY else "warning"},
+                "properties": rule_properties("error" if level == MANDATORY else "warning", info.family),
             })
     return out
 
 
-def render_sarif(report: Mapping[str, Any], sources: Mapping[str, Any], fallback: str) -> dict[str, Any]:
-    """SARIF 2.1.0: one rule per policy, one result per violation, located at the code that declared it."""
+def render_sarif(report: Mapping[str, Any], sources: Mapping[str, Any], fallback: str, *,
+                 root: Path | None = None, base: str | Path = ".") -> dict[str, Any]:
+    """SARIF 2.1.0: one rule per policy, one result per violation, located at the code that declared it.
+
+    File URIs are relative to ``root`` (the repository root, :func:`tlsfence.sarif.repository_root`) so that
+    code scanning maps them to files; ``project://`` positions (preview/state files) are relative to ``base``,
+    the Pulumi project directory. A resource without a position points at ``fallback`` (the program's main
+    file or the input file), line 1.
+    """
+    root = root if root is not None else repository_root()
     rules = _rules()
     index = {r["id"]: i for i, r in enumerate(rules)}
     results = []
     for v in report["violations"]:
         uri, line = sources.get(v["urn"], (fallback, 1))
+        try:
+            artifact = artifact_uri(uri, root, base)
+        except ValueError:
+            artifact = artifact_uri(fallback, root, base)
         location: dict[str, Any] = {
-            "physicalLocation": {"artifactLocation": {"uri": _artifact(uri)}, "region": {"startLine": max(line, 1)}},
+            "physicalLocation": {"artifactLocation": {"uri": artifact}, "region": {"startLine": max(line, 1)}},
             "logicalLocations": [{"fullyQualifiedName": v["urn"], "kind": "resource"}],
         }
         results.append({
             "ruleId": v["policy"], "ruleIndex": index.get(v["policy"], 0),
             "level": "error" if v["level"] == MANDATORY else "warning",
             "message": {"text": v["message"]}, "locations": [location],
+            "partialFingerprints": fingerprint(v["policy"], _stable_urn(v["urn"]), v["message"]),
         })
     return sarif_log("tlsfence check", rules, results, properties={"summary": dict(report["summary"])})
 

@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="List every catalogued provider setting with its verdict under a profile, "
                                    "tightest first.")
     p.add_argument("cloud", choices=("aws", "gcp"))
-    add_judging_options(p, strict=False, sarif=False)
+    add_judging_options(p, strict=False, sarif=False, output=False)
     p.set_defaults(run=run)
 
 

@@ -12,6 +12,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TextIO
 
 from tlsfence import readers
@@ -65,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
                       strict=args.strict, allow_tls13_only=args.allow_tls13_only, timeout=args.timeout,
                       fmt=args.format, concurrency=args.concurrency, cafile=args.ca_file,
                       split_ways=args.split_ways, revocation=not args.no_revocation, resolve=args.resolve,
-                      deadline=args.deadline)
+                      deadline=args.deadline, output_file=args.output_file, quiet=args.quiet,
+                      sarif_root=args.sarif_root)
 
 
 def _run_stack(args: argparse.Namespace) -> int:
@@ -83,7 +85,7 @@ def _run_stack(args: argparse.Namespace) -> int:
     return stack.run(state=args.from_state, preview=args.from_preview, outputs=args.stack_outputs,
                      resolve=args.resolve, connect_to=args.connect_to, options=VerifyOptions(**options),
                      overrides=overrides, fmt=args.format, strict=args.strict,
-                     dns=not args.no_dns)
+                     dns=not args.no_dns, output_file=args.output_file, quiet=args.quiet)
 
 
 def _options(profile: str | None, allow_tls13_only: bool, timeout: float, concurrency: int, cafile: str | None,
@@ -148,9 +150,10 @@ def _resolve(host: str, ip: str | None) -> str:
         raise InputError(f"cannot resolve {host!r}: {getattr(e, 'strerror', None) or e}") from e
 
 
-def _read_targets(path: str) -> list[str]:
+def _read_targets(path: str) -> list[tuple[str, int]]:
+    """(target, line number) for every target in the file."""
     lines = readers.read_text(path, what="targets file").splitlines()
-    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+    return [(line.split("#", 1)[0].strip(), n) for n, line in enumerate(lines, 1) if line.split("#", 1)[0].strip()]
 
 
 def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
@@ -158,17 +161,23 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
                allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 64,
                cafile: str | None = None, split_ways: int = 16, revocation: bool = True,
                resolve: Sequence[str] = (), out: TextIO | None = None, err: TextIO | None = None,
-               deadline: float = 30.0) -> int:
+               deadline: float = 30.0, output_file: str | None = None, quiet: bool = False,
+               sarif_root: str | None = None) -> int:
     """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""
     # Imported here so that building the CLI parser does not load cryptography for other commands.
+    from tlsfence.cli.output import emit
     from tlsfence.probe.output import render
     from tlsfence.probe.report import TargetResult
     from tlsfence.probe.verify import VerifyOptions, verify_target
     from tlsfence.probe.wire import encode_sni
+    from tlsfence.sarif import repository_root
 
     out = out or sys.stdout
     err = err or sys.stderr
-    names = list(targets) + (_read_targets(targets_file) if targets_file else [])
+    from_file = _read_targets(targets_file) if targets_file else []
+    names = list(targets) + [name for name, _ in from_file]
+    positions = {name: (targets_file, line) for name, line in from_file}
+    root = repository_root(sarif_root, Path(targets_file).parent if targets_file else ".") if fmt == "sarif" else None
     if not names:
         raise InputError("no target given: pass HOST[:PORT] or --targets-file FILE")
     options = VerifyOptions(**_options(profile, allow_tls13_only, timeout, concurrency, cafile, split_ways,
@@ -205,7 +214,8 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
         results = list(pool.map(one, jobs))
     if progress:
         err.write("\r\x1b[K")
-    out.write(render(results, fmt, strict=strict) + "\n")
+    text = render(results, fmt, strict=strict, positions=positions, root=root)
+    emit(argparse.Namespace(output_file=output_file, quiet=quiet), text, fmt=fmt, out=out)
     failing = {"nonconforming", "unverifiable"} | ({"conforming-with-excess"} if strict else set())
     return 1 if any(r.verdict in failing for r in results) else 0
 

@@ -6,11 +6,12 @@ Rendering only; every fact comes from :class:`~tlsfence.probe.report.TargetResul
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from tlsfence.probe.report import TargetResult
-from tlsfence.sarif import sarif_log
+from tlsfence.sarif import artifact_uri, fingerprint, repository_root, rule_properties, sarif_log
 from tlsfence.suites import PROTOCOLS
 
 #: SARIF rules: (id, name, short description, default level).
@@ -27,12 +28,14 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
 _RULE_FOR = {"nonconforming": 0, "unverifiable": 1, "conforming-with-excess": 2}
 
 
-def render(results: Sequence[TargetResult], fmt: str, *, strict: bool = False) -> str:
-    """The whole report in ``fmt`` (``text``, ``json`` or ``sarif``)."""
+def render(results: Sequence[TargetResult], fmt: str, *, strict: bool = False,
+           positions: Mapping[str, tuple[str, int]] | None = None, root: Path | None = None) -> str:
+    """The whole report in ``fmt`` (``text``, ``json`` or ``sarif``); ``positions`` and ``root`` only matter
+    for SARIF (see :func:`sarif`)."""
     if fmt == "json":
         return json.dumps([r.to_dict() for r in results], indent=2)
     if fmt == "sarif":
-        return json.dumps(sarif(results, strict=strict), indent=2)
+        return json.dumps(sarif(results, strict=strict, positions=positions, root=root), indent=2)
     return "\n".join(text(r) for r in results)
 
 
@@ -73,15 +76,30 @@ def text(result: TargetResult) -> str:
     return "\n".join(lines)
 
 
-def location(result: TargetResult) -> dict[str, Any]:
+def location(result: TargetResult, positions: Mapping[str, tuple[str, int]] | None = None,
+             root: Path | None = None) -> dict[str, Any]:
+    """The endpoint as a logical location; plus the targets-file line that named it, relative to ``root``."""
     host = result.sni or result.ip
     host = f"[{host}]" if ":" in host else host
-    return {"physicalLocation": {"artifactLocation": {"uri": f"https://{host}:{result.port}/"}},
-            "logicalLocations": [{"name": result.target, "kind": "resource"}]}
+    location: dict[str, Any] = {"logicalLocations": [{"name": result.target, "kind": "resource",
+                                                      "fullyQualifiedName": f"https://{host}:{result.port}/"}]}
+    if positions and result.target in positions:
+        path, line = positions[result.target]
+        root = root if root is not None else repository_root(start=Path(path).parent)
+        location["physicalLocation"] = {"artifactLocation": {"uri": artifact_uri(path, root)},
+                                        "region": {"startLine": line}}
+    return location
 
 
-def sarif(results: Sequence[TargetResult], *, strict: bool = False) -> dict[str, Any]:
-    """A SARIF 2.1.0 log: one result per finding (verdict below ``conforming``, certificate warnings)."""
+def sarif(results: Sequence[TargetResult], *, strict: bool = False,
+          positions: Mapping[str, tuple[str, int]] | None = None, root: Path | None = None) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: one result per finding (verdict below ``conforming``, certificate warnings).
+
+    A target read from ``--targets-file`` is located at its line there (relative to ``root``, the repository
+    root); a target from the command line has no file, only its URL as a logical location.
+    """
+    positions = positions or {}
+    root = root if root is not None else repository_root()
     out: list[dict[str, Any]] = []
     for r in results:
         index = _RULE_FOR.get(r.verdict)
@@ -91,14 +109,16 @@ def sarif(results: Sequence[TargetResult], *, strict: bool = False) -> dict[str,
                 level = "error"
             message = f"{r.target}: {r.verdict}: " + "; ".join(r.reasons + r.errors)
             out.append({"ruleId": RULES[index][0], "ruleIndex": index, "level": level,
-                        "message": {"text": message}, "locations": [location(r)],
+                        "message": {"text": message}, "locations": [location(r, positions, root)],
+                        "partialFingerprints": fingerprint(RULES[index][0], r.target, r.verdict),
                         "properties": {"verdict": r.verdict, "excess": list(r.excess),
                                        "protocols": list(r.protocols)}})
         for warning in r.warnings:
             out.append({"ruleId": RULES[3][0], "ruleIndex": 3, "level": "note",
-                        "message": {"text": f"{r.target}: {warning}"}, "locations": [location(r)]})
+                        "message": {"text": f"{r.target}: {warning}"}, "locations": [location(r, positions, root)],
+                        "partialFingerprints": fingerprint(RULES[3][0], r.target, warning)})
     rules = [{"id": rid, "name": name, "shortDescription": {"text": desc},
-              "defaultConfiguration": {"level": level},
+              "defaultConfiguration": {"level": level}, "properties": rule_properties(level, "endpoint"),
               "helpUri": "https://github.com/tlsfence/tlsfence/blob/main/docs/verify.md"}
              for rid, name, desc, level in RULES]
     return sarif_log("tlsfence verify", rules, out)

@@ -267,8 +267,12 @@ def exit_code(probed: Sequence[Probed], not_probed: Sequence[NotProbed], *, stri
 
 def run(*, state: str | None, preview: str | None, outputs: str | None, resolve: Sequence[str],
         connect_to: Sequence[str] = (), options: VerifyOptions, overrides: Mapping[str, Any], fmt: str,
-        strict: bool, dns: bool = True, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Load, probe, compare, print; returns the exit code."""
+        strict: bool, dns: bool = True, out: TextIO | None = None, err: TextIO | None = None,
+        output_file: str | None = None, quiet: bool = False) -> int:
+    """Load, probe, compare, print (or ``--output-file`` / ``--quiet``); returns the exit code."""
+    import argparse
+
+    from tlsfence.cli.output import emit
     from tlsfence.probe import stack_output
 
     out, err = out or sys.stdout, err or sys.stderr
@@ -278,5 +282,6 @@ def run(*, state: str | None, preview: str | None, outputs: str | None, resolve:
         raise InputError("the stack names no endpoint to verify (no exposure with a hostname, no hostname in the "
                          "outputs)")
     probed = probe(places, configured, hosts, ports, options, err, dns)
-    out.write(stack_output.render(probed, not_probed, fmt, strict=strict) + "\n")
+    emit(argparse.Namespace(output_file=output_file, quiet=quiet),
+         stack_output.render(probed, not_probed, fmt, strict=strict), fmt=fmt, out=out)
     return exit_code(probed, not_probed, strict=strict)

@@ -13,6 +13,7 @@ from typing import Any
 
 from tlsfence.probe import output
 from tlsfence.probe.stack import NotProbed, Probed
+from tlsfence.sarif import fingerprint
 
 #: Rule indexes in :data:`tlsfence.probe.output.RULES`.
 _DRIFT = next(i for i, r in enumerate(output.RULES) if r[0] == "TLSF-VERIFY-005")
@@ -77,12 +78,14 @@ def sarif(probed: Sequence[Probed], not_probed: Sequence[NotProbed], *, strict: 
             urns = ", ".join(sorted({c.urn for c in p.exposures}))
             results.append({"ruleId": rule[0], "ruleIndex": _DRIFT, "level": rule[3],
                             "message": {"text": f"{p.host}:{p.port}: {p.drift}; resources: {urns}"},
-                            "locations": [{**output.location(p.wire), **_logical(urns)}]})
+                            "locations": [{**output.location(p.wire), **_logical(urns)}],
+                            "partialFingerprints": fingerprint(rule[0], f"{p.host}:{p.port}", urns)})
     for n in not_probed:
         if n.fails:
             rule = output.RULES[_UNVERIFIABLE]
             e = n.exposure
             results.append({"ruleId": rule[0], "ruleIndex": _UNVERIFIABLE, "level": rule[3],
                             "message": {"text": f"{e.exposure} of {e.type} '{e.name}': not probed: {n.why}"},
-                            "locations": [_logical(e.urn)]})
+                            "locations": [_logical(e.urn)],
+                            "partialFingerprints": fingerprint(rule[0], e.urn, e.exposure)})
     return log
