@@ -10,10 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pulumi.provider.experimental import component_provider_host  # noqa: E402
-
-from tlsfence.components.base import PACKAGE  # noqa: E402
-from tlsfence.components.package import COMPONENTS, version  # noqa: E402
+from tlsfence.components.package import host  # noqa: E402
 
 if __name__ == "__main__":
-    component_provider_host(COMPONENTS, PACKAGE, version=version())
+    host()

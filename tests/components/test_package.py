@@ -38,9 +38,9 @@ def test_every_input_and_output_is_typed(name):
     assert COMMON_OUTPUTS <= set(res["properties"])
     assert {"profile", "strict"} <= set(res["inputProperties"])
     assert res["inputProperties"]["strict"]["type"] == "boolean"
-    assert res["properties"]["excess"] == {"type": "array", "items": {"type": "string"},
-                                           **{k: v for k, v in res["properties"]["excess"].items()
-                                              if k not in ("type", "items")}}
+    excess = res["properties"]["excess"]
+    assert excess["type"] == "array" and excess["items"]["type"] == "string"
+    assert set(excess["items"]) <= {"type", "description"}
 
 
 def test_required_inputs_are_the_ones_without_defaults():
@@ -64,6 +64,37 @@ def test_the_plugin_directory_hosts_the_same_components():
     plugin = REPO / "components"
     assert yaml.safe_load((plugin / "PulumiPlugin.yaml").read_text()) == {"runtime": "python"}
     host = (plugin / "__main__.py").read_text()
-    assert "component_provider_host(COMPONENTS, PACKAGE, version=version())" in host
+    assert "from tlsfence.components.package import host" in host and "    host()" in host
     assert [c.__name__ for c in COMPONENTS] == NAMES
     assert Path(plugin / "requirements.txt").read_text().count("pulumi") >= 3
+
+
+def test_schema_conforms_to_pulumis_package_metaschema():
+    """``pkg/codegen/schema/pulumi.json`` of pulumi/pulumi at 1b5949891b (2026-08-21), kept in tests/.
+
+    Its semver patterns use ECMAScript named groups ``(?<name>...)``, which Python's ``re`` spells
+    ``(?P<name>...)``; that spelling is the only change made before validating.
+    """
+    import json
+
+    import jsonschema
+
+    text = (REPO / "tests" / "components" / "data" / "pulumi-package-metaschema.json").read_text()
+    meta = json.loads(text.replace("(?<", "(?P<"))
+    assert meta["title"] == "Pulumi Package Metaschema"
+    validator = jsonschema.Draft202012Validator(meta)
+    assert [e.message for e in validator.iter_errors(SCHEMA)] == []
+    broken = {**SCHEMA, "namespace": "Not A Namespace"}
+    assert list(validator.iter_errors(broken))  # the metaschema does check what it says
+
+
+def test_namespace_and_a_description_on_every_input_and_output():
+    assert SCHEMA["namespace"] == "tlsfence"
+    missing = sorted(f"{token.split(':')[-1]}.{key}" for token, res in SCHEMA["resources"].items()
+                     for key, prop in {**res["inputProperties"], **res["properties"]}.items()
+                     if not prop.get("description"))
+    assert missing == []
+    gcp = SCHEMA["resources"]["tlsfence:index:ServerlessFront"]
+    assert gcp["inputProperties"]["strict"]["description"].startswith("Refuse conforming-with-excess")
+    assert SCHEMA["resources"]["tlsfence:index:HttpsLoadBalancer"]["properties"]["verdict"]["description"] == \
+        "conforming or conforming-with-excess (anything else is refused at construction)."

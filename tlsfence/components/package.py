@@ -15,6 +15,58 @@ from tlsfence.components.gcp import COMPONENTS as GCP_COMPONENTS
 
 COMPONENTS = [*AWS_COMPONENTS, *GCP_COMPONENTS]
 
+#: The package namespace: TypeScript gets ``@tlsfence/tlsfence``, Go ``github.com/tlsfence/...`` (without one,
+#: ``pulumi package gen-sdk`` names the nodejs package ``@pulumi/tlsfence``, pkg/codegen/nodejs/gen.go).
+NAMESPACE = "tlsfence"
+
+
+def _lineage(typ: type) -> list[type]:
+    """``typ`` and its base classes, nearest first. A TypedDict keeps no record of its bases (its ``__mro__``
+    is ``(cls, dict, object)``), so for args types the bases are the components' other ``*Args`` types whose
+    keys are a subset of ``typ``'s: the TypedDicts it extends."""
+    out = [k for k in getattr(typ, "__mro__", (typ,)) if k not in (object, dict)]
+    keys = set(getattr(typ, "__annotations__", {}))
+    if keys and issubclass(typ, dict):
+        import inspect
+
+        from tlsfence.components import aws, gcp
+
+        for module in (*vars(aws).values(), *vars(gcp).values()):
+            if not inspect.ismodule(module):
+                continue
+            for klass in vars(module).values():
+                if (isinstance(klass, type) and issubclass(klass, dict) and klass not in out
+                        and klass.__name__.endswith("Args") and set(getattr(klass, "__annotations__", {})) <= keys):
+                    out.append(klass)
+    return out
+
+
+def _describe_from_the_mro() -> None:
+    """Let the schema analyzer find attribute docstrings on base classes too.
+
+    ``pulumi.provider.experimental``'s analyzer reads an attribute's docstring from the source of the class
+    being analyzed only, so the outputs every component inherits from ``FrontDoor`` and the inputs shared
+    through ``TlsPolicyArgs``/``GlobalFrontendArgs`` came out without descriptions. The subclass walks the
+    MRO; ``ComponentProvider`` builds its analyzer from the module-level name, which is pointed at it.
+    """
+    from pulumi.provider.experimental import component
+    from pulumi.provider.experimental.analyzer import Analyzer
+
+    if getattr(component.Analyzer, "_tlsfence_mro", False):
+        return
+
+    class MroAnalyzer(Analyzer):
+        _tlsfence_mro = True
+
+        def get_docstring(self, typ: type, name: str) -> str | None:
+            for klass in _lineage(typ):
+                doc = super().get_docstring(klass, name)
+                if doc:
+                    return doc
+            return None
+
+    component.Analyzer = MroAnalyzer
+
 
 def version() -> str:
     """The package version: the installed tlsfence distribution's, as the schema must carry one."""
@@ -27,9 +79,18 @@ def version() -> str:
         return "0.0.0"
 
 
+def host() -> None:
+    """Serve the package for ``pulumi package add`` (what ``components/__main__.py`` runs)."""
+    from pulumi.provider.experimental import component_provider_host
+
+    _describe_from_the_mro()
+    component_provider_host(COMPONENTS, PACKAGE, namespace=NAMESPACE, version=version())
+
+
 def schema(ver: str | None = None) -> dict[str, Any]:
     """The package schema exactly as the provider serves it (``GetSchema``), parsed."""
     from pulumi.provider.experimental.component import ComponentProvider
 
-    provider = ComponentProvider(COMPONENTS, PACKAGE, version=ver or version())
+    _describe_from_the_mro()
+    provider = ComponentProvider(COMPONENTS, PACKAGE, namespace=NAMESPACE, version=ver or version())
     return json.loads(provider.schema)
