@@ -91,3 +91,9 @@ def test_structured_by_suffix(tmp_path):
     for name, text in (("p.json", '{"a": 1}'), ("p.toml", "a = 1\n"), ("p.yaml", "a: 1\n"), ("p", '{"a": 1}')):
         (tmp_path / name).write_text(text)
         assert readers.load_structured(tmp_path / name) == {"a": 1}
+
+
+def test_unusable_file_names_are_input_errors():
+    for name in ("a\x00b", "\ud800"):
+        with pytest.raises(InputError, match="cannot read file: not a usable file name"):
+            readers.read_text(name)

@@ -53,6 +53,8 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int = MAX_SMALL_BYTES, wh
         info = os.stat(name)
     except OSError as e:
         raise InputError(f"{name}: cannot read {what}: {e.strerror or e}") from e
+    except ValueError:  # a NUL byte or a lone surrogate: no file can have that name
+        raise InputError(f"{one_value(name)}: cannot read {what}: not a usable file name") from None
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else \
             "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file"
