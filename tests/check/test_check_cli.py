@@ -101,8 +101,10 @@ def test_no_stack_checks_every_stack_file():
     assert text.returncode == 1
     assert text.stdout.startswith("== stack legacy ==\n") and "\n== stack prod ==\n" in text.stdout
     assert text.stdout.endswith("\n2 stacks checked: FAIL (legacy)\n")
-    sarif = json.loads(check(str(PROGRAMS / "configured"), "--format", "sarif").stdout)
+    sarif = json.loads(check(str(PROGRAMS / "configured"), "--format", "sarif", "--sarif-root", str(PROGRAMS)).stdout)
     assert len(sarif["runs"]) == 1 and len(sarif["runs"][0]["results"]) == 2
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]} \
+        == {"configured/__main__.py"}  # both stacks relative to --sarif-root
 
 
 def test_the_partner_program_checks_out_of_the_box():

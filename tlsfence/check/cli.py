@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(report.combine(runs), indent=2)
     elif args.format == "sarif":
-        text = json.dumps(report.render_sarif_stacks(runs), indent=2)
+        text = json.dumps(report.render_sarif_stacks(runs, root=root, base=args.directory), indent=2)
     else:
         text = report.render_text_stacks(runs)
     emit(args, text, fmt=args.format)

@@ -227,9 +227,13 @@ def render_text_stacks(runs: Sequence[StackRun]) -> str:
     return "\n".join(parts) + f"\n{len(runs)} stacks checked: {verdict}\n"
 
 
-def render_sarif_stacks(runs: Sequence[StackRun]) -> dict[str, Any]:
-    """One SARIF run holding every stack's results (code scanning wants one run per tool and category)."""
-    logs = [render_sarif(r.result, r.sources, r.fallback) for r in runs]
+def render_sarif_stacks(runs: Sequence[StackRun], *, root: Path | None = None,
+                        base: str | Path = ".") -> dict[str, Any]:
+    """One SARIF run holding every stack's results (code scanning wants one run per tool and category).
+
+    ``root`` and ``base`` are :func:`render_sarif`'s: every stack's URIs are relative to the same root.
+    """
+    logs = [render_sarif(r.result, r.sources, r.fallback, root=root, base=base) for r in runs]
     merged = logs[0]
     run = merged["runs"][0]
     for log in logs[1:]:
