@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.components.helpers import REPO
+from tests.components.helpers import REPO, build
 from tlsfence.components.package import COMPONENTS, schema
 
 SCHEMA = schema("1.2.3")
@@ -98,3 +98,33 @@ def test_namespace_and_a_description_on_every_input_and_output():
     assert gcp["inputProperties"]["strict"]["description"].startswith("Refuse conforming-with-excess")
     assert SCHEMA["resources"]["tlsfence:index:HttpsLoadBalancer"]["properties"]["verdict"]["description"] == \
         "conforming or conforming-with-excess (anything else is refused at construction)."
+
+
+@pytest.mark.parametrize(("inputs", "path", "needle"), [
+    # a refused setting: reported at the input that chose it, with the conforming settings in the reason
+    ({"sslPolicy": "ELBSecurityPolicy-2016-08"}, "sslPolicy",
+     "ssl_policy 'ELBSecurityPolicy-2016-08' is nonconforming"),
+    # a missing argument the component needs: reported at that argument
+    ({"subnetIds": []}, "subnetIds", "argument 'subnet_ids' is required"),
+])
+def test_a_refusal_reaches_other_languages_as_an_input_error_not_a_traceback(inputs, path, needle):
+    """What ``pulumi package add`` users get: the provider's Construct raises InputPropertyError (the server
+    answers it with an InvalidArgument status naming the property), not ``Unexpected <class 'Exception'>``."""
+    from pulumi.errors import InputPropertyError
+
+    from tlsfence.components.package import NAMESPACE, PACKAGE, provider_class
+
+    provider = provider_class()(COMPONENTS, PACKAGE, NAMESPACE, "0.0.0")
+    base = {"subnetIds": ["subnet-a", "subnet-b"], "certificateArn": "arn:aws:acm:us-east-1:1:certificate/x",
+            "targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/1"}
+    errors: list[BaseException] = []
+
+    def program() -> None:
+        try:
+            provider.construct("edge", "tlsfence:index:HttpsLoadBalancer", {**base, **inputs})
+        except BaseException as e:  # the assertion below reports it
+            errors.append(e)
+
+    build(program)
+    assert len(errors) == 1 and isinstance(errors[0], InputPropertyError), errors
+    assert errors[0].property_path == path and needle in errors[0].reason

@@ -24,7 +24,16 @@ PACKAGE = "tlsfence"
 
 
 class ComponentConfigError(TlsfenceError, ValueError):
-    """A component was asked to build something that is not conforming, or its inputs are unusable."""
+    """A component was asked to build something that is not conforming, or its inputs are unusable.
+
+    Attributes:
+        argument: the Python argument that caused it, when one did (the component package reports the refusal
+            at that input to other languages, :mod:`tlsfence.components.package`).
+    """
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.argument = argument
 
 
 def resolve_profile(ref: Any) -> Profile:
@@ -68,7 +77,7 @@ def accepted_named(key: str, profile: Profile, strict: bool, key_types: Iterable
 
 
 def refusal(component: str, name: str, what: str, decision: Decision, profile: Profile, strict: bool,
-            accepted: Sequence[str], instead: str = "") -> ComponentConfigError:
+            accepted: Sequence[str], instead: str = "", argument: str | None = None) -> ComponentConfigError:
     """The error a component raises for a refused setting: what, its verdict and why, and what to use."""
     mode = " with strict" if strict else ""
     text = f"{component} '{name}': {what} is {describe(decision)} under profile {profile.name}{mode}"
@@ -80,7 +89,7 @@ def refusal(component: str, name: str, what: str, decision: Decision, profile: P
         text += ". No setting of this platform is accepted" + (" under strict" if strict else "")
     if instead:
         text += f". {instead}"
-    return ComponentConfigError(text)
+    return ComponentConfigError(text, argument=argument)
 
 
 def decide_named(component: str, name: str, prop: str, key: str, value: str | None, profile: Profile, strict: bool,
@@ -97,7 +106,7 @@ def decide_named(component: str, name: str, prop: str, key: str, value: str | No
     floor = plat.decide(best, profile, kt) if best else None
     if not acceptable(decision, floor, strict):
         raise refusal(component, name, f"{prop} {chosen!r}", decision, profile, strict,
-                      accepted_named(key, profile, strict, kt), instead)
+                      accepted_named(key, profile, strict, kt), instead, argument=prop)
     return chosen, decision
 
 
@@ -163,5 +172,5 @@ def require(data: dict[str, Any], key: str, component: str, name: str, why: str 
     """A required argument, or a ComponentConfigError that names it."""
     if data.get(key) in (None, "", []):
         raise ComponentConfigError(f"{component} '{name}': argument {key!r} is required" + (f" ({why})" if why
-                                                                                            else ""))
+                                                                                            else ""), argument=key)
     return data[key]

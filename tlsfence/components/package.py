@@ -79,12 +79,57 @@ def version() -> str:
         return "0.0.0"
 
 
-def host() -> None:
-    """Serve the package for ``pulumi package add`` (what ``components/__main__.py`` runs)."""
-    from pulumi.provider.experimental import component_provider_host
+def _camel(argument: str) -> str:
+    head, *rest = argument.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
+
+def provider_class() -> type:
+    """pulumi's ComponentProvider, with refusals turned into the engine's invalid-input errors.
+
+    The upstream provider wraps whatever a component's constructor raises in ``ComponentInitError``, which
+    reaches TypeScript/Go users as ``Unexpected <class 'Exception'>`` and a Python traceback. A
+    :class:`ComponentConfigError` is the user's input, not a bug: it becomes ``InputPropertyError`` at the
+    input that caused it (``InputPropertiesError`` when no one input did), which the provider server answers
+    with an ``InvalidArgument`` status carrying the message, as for a missing required input.
+    """
+    from pulumi.errors import InputPropertiesError, InputPropertyError
+    from pulumi.provider.experimental.component import ComponentProvider
+    from pulumi.provider.server import ComponentInitError
+
+    from tlsfence.components.base import ComponentConfigError
+
+    class RefusingProvider(ComponentProvider):
+        def construct(self, name: str, resource_type: str, inputs: Any, options: Any = None) -> Any:
+            try:
+                return super().construct(name, resource_type, inputs, options)
+            except ComponentInitError as e:
+                inner = e.inner
+                if not isinstance(inner, ComponentConfigError):
+                    raise
+                if inner.argument:
+                    raise InputPropertyError(_camel(inner.argument), str(inner)) from None
+                raise InputPropertiesError(str(inner), []) from None
+
+    return RefusingProvider
+
+
+def host() -> None:
+    """Serve the package for ``pulumi package add`` (what ``components/__main__.py`` runs).
+
+    This is ``pulumi.provider.experimental.component_provider_host`` with :func:`provider_class`'s provider.
+    """
+    import sys
+
+    from pulumi.provider import main
+    from pulumi.provider.experimental import host as upstream
+
+    if upstream.is_hosting:  # the schema analyzer loads this file again: do not recurse (as upstream guards)
+        return
+    upstream.is_hosting = True
     _describe_from_the_mro()
-    component_provider_host(COMPONENTS, PACKAGE, namespace=NAMESPACE, version=version())
+    components = upstream._validate_explicit_components(COMPONENTS)
+    main(provider_class()(components, PACKAGE, NAMESPACE, version()), sys.argv[1:])
 
 
 def schema(ver: str | None = None) -> dict[str, Any]:
