@@ -10,7 +10,7 @@ from tlsfence.errors import CatalogError
 from tlsfence.inventory import data
 from tlsfence.inventory.classify import classify, sdk_classified, unclassified
 from tlsfence.inventory.coverage import render
-from tlsfence.inventory.data import PENDING_ANALYZERS, _load, inventories, service_of
+from tlsfence.inventory.data import _load, inventories, service_of
 from tlsfence.inventory.sdk import SdkError, installed, sdk_tokens
 from tlsfence.profiles import load_profile
 from tlsfence.resources import Resource
@@ -43,20 +43,9 @@ def test_every_classified_token_and_service_exists_in_the_sdk(inv):
         assert svc.source.startswith("https://") and svc.why, svc.name
 
 
-def test_pending_tokens_exist_and_none_is_registered_yet():
-    sdk_of = {inv.package: inv.sdk for inv in inventories()}
-    for token in PENDING_ANALYZERS:
-        sdk = sdk_of[service_of(token)[0]]
-        assert token in sdk_tokens(sdk).tokens, token
-        assert data.service_for(token) is not None, token
-    now_registered = sorted(PENDING_ANALYZERS & set(ANALYZERS))
-    assert not now_registered, f"delete from PENDING_ANALYZERS (their analyzers landed): {now_registered}"
-
-
 def test_analyzed_is_never_written_in_the_data():
     written = {t for inv in inventories() for svc in inv.services.values() for t in svc.classes}
     assert not written & set(ANALYZERS)
-    assert not written & PENDING_ANALYZERS
 
 
 def test_every_analyzed_token_is_in_an_inventoried_service():
@@ -99,14 +88,6 @@ def test_run_time_fallback(token, handled, verdict, level):
         [] if verdict is None else [(verdict, level, "managed-endpoint")])
     if verdict == "unverifiable":
         assert token in found[0].message()
-
-
-def test_pending_tokens_keep_todays_behaviour_until_their_analyzer_lands():
-    waiting = sorted(PENDING_ANALYZERS - set(ANALYZERS))
-    if not waiting:
-        pytest.skip("every pending analyzer has landed")
-    assert not [t for t in waiting if handles(t)]
-    assert classify(waiting[0]).cls == "analyzed-pending"
 
 
 def test_unclassified_token_fails_closed_through_the_servicer():

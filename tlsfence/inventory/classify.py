@@ -13,7 +13,7 @@ from functools import cache
 from tlsfence.analyzers import ANALYZERS, analyzer_for
 from tlsfence.analyzers import managed as managed_rows
 from tlsfence.analyzers.base import Context
-from tlsfence.inventory.data import ANALYZED, OUTSIDE, PENDING, UNCLASSIFIED, SdkInventory, data_class, service_of
+from tlsfence.inventory.data import ANALYZED, OUTSIDE, UNCLASSIFIED, SdkInventory, data_class, service_of
 from tlsfence.inventory.fallback import fallback
 from tlsfence.inventory.sdk import SdkTokens
 from tlsfence.profiles import load_profile
@@ -27,7 +27,7 @@ class Classified:
     Attributes:
         token: the type token.
         service: its service.
-        cls: ``analyzed``, ``analyzed-pending``, a data class, ``unclassified``, or ``outside-inventory`` (a
+        cls: ``analyzed``, a data class, ``unclassified``, or ``outside-inventory`` (a
             service the inventory does not list as exposure-capable).
         source: what decides at run time (``analyzer module.function``, ``table row ...``, ``inventory``).
         families: the pack families its findings go to (empty when it yields none).
@@ -76,9 +76,7 @@ def classify(token: str) -> Classified:
         row = managed_rows.rows().get(token)
         return Classified(token, svc, ANALYZED, _source(token), _families(token), note or (row.note if row else ""))
     cls = data_class(token) or OUTSIDE
-    if cls == PENDING:
-        source = "analyzer pending (another helper's branch)"
-    elif fallback(token) is None:
+    if fallback(token) is None:
         source = "none (no finding)"
     else:
         source = "inventory (tlsfence.inventory.fallback)"

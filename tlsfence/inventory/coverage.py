@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import Counter
 
 from tlsfence.inventory.classify import Classified, sdk_classified
-from tlsfence.inventory.data import ANALYZED, CLASSES, PENDING, UNCLASSIFIED, inventories
+from tlsfence.inventory.data import ANALYZED, CLASSES, UNCLASSIFIED, inventories
 from tlsfence.inventory.sdk import installed, sdk_tokens
 
-ORDER: tuple[str, ...] = (ANALYZED, PENDING, *CLASSES, UNCLASSIFIED)
+ORDER: tuple[str, ...] = (ANALYZED, *CLASSES, UNCLASSIFIED)
 MEANING = {
     ANALYZED: "an analyzer judges it (verdict from the catalog, or unverifiable naming what is unknown)",
-    PENDING: "an analyzer is being added on another branch; no inventory finding meanwhile",
     "managed-endpoint": "provider-owned URL or domain whose TLS the user does not choose: unverifiable (mandatory, "
                         "exemptable), naming the conforming alternative",
     "plaintext": "serves plaintext HTTP: nonconforming",

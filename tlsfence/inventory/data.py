@@ -18,16 +18,8 @@ from tlsfence.errors import CatalogError
 #: Classes a token can be given in the data (``analyzed`` is derived from the analyzer registry instead).
 CLASSES: tuple[str, ...] = ("managed-endpoint", "plaintext", "pass-through", "internal-only", "no-endpoint")
 ANALYZED = "analyzed"
-PENDING = "analyzed-pending"
 UNCLASSIFIED = "unclassified"
 OUTSIDE = "outside-inventory"
-
-#: TEMPORARY: tokens other helpers are adding analyzers for (aws-logic, gcp-apigw-catalogs). Until they are in
-#: the registry they count as classified (``analyzed-pending``) and keep today's behaviour at run time (no
-#: inventory finding: the coming analyzer decides). Delete each entry once its analyzer is registered (a test
-#: fails while an entry is both pending and registered).
-PENDING_ANALYZERS: frozenset[str] = frozenset({
-})
 
 INVENTORY_PACKAGE = "tlsfence.catalogs.inventory"
 
@@ -129,6 +121,4 @@ def data_class(token: str) -> str | None:
     service = service_for(token)
     if service is None:
         return None
-    if token in PENDING_ANALYZERS:
-        return PENDING
     return service.classes.get(token, UNCLASSIFIED)
