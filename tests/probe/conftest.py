@@ -1,12 +1,12 @@
 """Fixtures for the prober: a test PKI, one nginx serving every configuration, ``openssl s_server``.
 
-Fuzz tests (``@pytest.mark.fuzz``) are skipped unless ``TLSFENCE_FUZZ=1``, so a plain ``python -m pytest``
-stays fast; run them with ``TLSFENCE_FUZZ=1 python -m pytest tests/probe -m fuzz -s``.
+Fuzz tests (``@pytest.mark.fuzz``) are skipped unless ``TLSFENCE_FUZZ=1`` (tests/conftest.py, for the whole
+suite), so a plain ``python -m pytest`` stays fast; run them with
+``TLSFENCE_FUZZ=1 python -m pytest tests/probe -m fuzz -s``.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,15 +31,6 @@ NGINX_CONFIGS: dict[str, tuple[list[str], str, str, str]] = {
     "expired": (["expired"], "TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", ""),
     "selfsigned": (["selfsigned"], "TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", ""),
 }
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("TLSFENCE_FUZZ") == "1":
-        return
-    skip = pytest.mark.skip(reason="fuzz run: set TLSFENCE_FUZZ=1")
-    for item in items:
-        if "fuzz" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

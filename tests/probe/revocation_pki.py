@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
-from tests.probe.servers import free_port
+from tests.probe.servers import Pki, free_port
 
 NOW = dt.datetime.now(dt.UTC)
 LEAVES = ("good", "revoked", "crl-good", "crl-revoked", "down")
@@ -41,23 +41,12 @@ def _pem(path: Path, cert: x509.Certificate, key: rsa.RSAPrivateKey) -> None:
 
 
 @dataclass
-class RevocationPki:
+class RevocationPki(Pki):
     """Where things are: ``dir`` holds ``ca.crt``, the leaves, ``index.txt`` and ``ca.crl``."""
 
-    dir: Path
     ocsp_port: int
     crl_port: int
     down_port: int
-
-    @property
-    def ca(self) -> str:
-        return str(self.dir / "ca.crt")
-
-    def crt(self, name: str) -> str:
-        return str(self.dir / f"{name}.crt")
-
-    def key(self, name: str) -> str:
-        return str(self.dir / f"{name}.key")
 
     def cert(self, name: str) -> x509.Certificate:
         return x509.load_pem_x509_certificate((self.dir / f"{name}.crt").read_bytes())
