@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -136,8 +137,12 @@ def fixed(verdict: Verdict, reason: str) -> Decision:
     return Decision(verdict, reasons=(reason,))
 
 
+@functools.lru_cache(maxsize=4096)
 def judge(offer: TlsOffer, profile: Profile) -> Decision:
     """Decide the verdict of ``offer`` under ``profile``.
+
+    Pure, and both arguments and the result are frozen: it is memoized, since a stack of thousands of listeners
+    names a handful of distinct policies (the benchmark's 20,000 resources, 38 distinct offers judged 17,061 times).
 
     Rules (DESIGN.md): a protocol with no usable suite is not accepted; accepting a version below the
     profile's minimum is nonconforming; a TLS 1.3-only endpoint is nonconforming unless the profile allows

@@ -24,7 +24,8 @@ from typing import Any
 
 from tlsfence import readers
 from tlsfence.errors import InputError
-from tlsfence.program.recorder import Registration, run_under_mocks
+from tlsfence.program.forked import ChildExit, run_forked
+from tlsfence.program.recorder import Registration, encoded, run_under_mocks
 
 #: Stack names the CLI accepts (``[org/][project/]name``; ``sdk/go/common/tokens``), length-capped.
 _STACK_NAME = re.compile(r"(?:[A-Za-z0-9_.-]{1,100}/){0,2}[A-Za-z0-9_.-]{1,100}")
@@ -175,13 +176,22 @@ def bulk_collection(*, off: bool = False) -> Iterator[None]:
 
 
 def run_project(project: Project, *, preview: bool = False) -> list[Registration]:
-    """Run the program under mocks; any failure becomes a one-line :class:`ProgramError`."""
+    """Run the program under mocks in a child process (:mod:`tlsfence.program.forked`): its registrations,
+    wire-encoded; any failure, and a child that dies, becomes a one-line :class:`ProgramError`."""
+    try:
+        return run_forked(lambda: _run_here(project, preview), what="the program")
+    except ChildExit as e:
+        raise ProgramError(f"{project.main}: {e}") from None
+
+
+def _run_here(project: Project, preview: bool) -> list[Registration]:
+    """The program under mocks in this process; registrations with wire values (plain data: they pickle)."""
     def program() -> None:
         runpy.run_path(str(project.main), run_name="__main__")
 
     with _program_environment(project.main.parent), bulk_collection():
         try:
-            return run_under_mocks(program, project=project.name, stack=project.stack, config=project.config,
+            regs = run_under_mocks(program, project=project.name, stack=project.stack, config=project.config,
                                    preview=preview)
         except SystemExit as e:
             raise ProgramError(f"the program exited with status {e.code}") from None
@@ -189,3 +199,4 @@ def run_project(project: Project, *, preview: bool = False) -> list[Registration
             text = str(e).strip().splitlines()
             raise ProgramError(f"the program failed: {type(e).__name__}: {text[0] if text else ''}".rstrip(": "))\
                 from None
+        return [encoded(r) for r in regs]

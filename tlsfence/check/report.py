@@ -17,7 +17,7 @@ from typing import Any
 from tlsfence.analyzers import handles
 from tlsfence.policy.config import Settings
 from tlsfence.policy.convert import from_wire
-from tlsfence.policy.engine import Diagnostic, WireResource
+from tlsfence.policy.engine import STACK_ROUTE, Diagnostic, WireResource
 from tlsfence.policy.metadata import FAMILIES, STACK
 from tlsfence.policy.rules import (
     ADVISORY,
@@ -66,8 +66,12 @@ def findings(resources: Sequence[WireResource], settings: Mapping[str, Settings]
                            property_dependencies={k: tuple(u for u in v if u in urns)
                                                   for k, v in w.property_dependencies.items()})
                   for w in resources)
+    levels: set[str] = set()
     for f in stack_findings(stack, settings[STACK.id]):
         by_urn.setdefault(f.exposure.urn, []).append(f)
+        if f.level in (MANDATORY, ADVISORY):
+            levels.add(f.level)
+    families[STACK_ROUTE] = levels  # type: ignore[assignment]  # the stack policy's levels that report
     return [f for w in resources for f in by_urn.get(w.urn, [])], families
 
 

@@ -287,7 +287,8 @@ class Router:
         self.request = request or configure_request()
         self.infos = {f.family: f for f in FAMILIES}
         self.servicers: dict[Any, TlsfenceServicer] = {}  # built on first use: a small stack asks few policies
-        self.stack = self._servicer(STACK, None)
+        self.stack_info = STACK
+        self.stacks: dict[frozenset[str], TlsfenceServicer] = {}
         self._whole: TlsfenceServicer | None = None
         self.order = {name: i for i, name in enumerate(policy_names())}
 
@@ -310,6 +311,15 @@ class Router:
         """The servicer of one family's pair."""
         return self.route(name)
 
+    def stack(self, levels: frozenset[str] | None = None) -> TlsfenceServicer:
+        """The servicer of the stack policies at ``levels`` (None: the pair), configured on first use."""
+        from tlsfence.policy.rules import ADVISORY, MANDATORY
+
+        levels = frozenset((MANDATORY, ADVISORY)) if levels is None else levels
+        if levels not in self.stacks:
+            self.stacks[levels] = self._servicer(self.stack_info, None if len(levels) != 1 else next(iter(levels)))
+        return self.stacks[levels]
+
     def _servicer(self, info: Any, level: str | None) -> TlsfenceServicer:
         from tlsfence.policy.rules import ADVISORY, MANDATORY, policy_name
 
@@ -320,7 +330,11 @@ class Router:
 
     def evaluate(self, resources: Sequence[WireResource],
                  routes: Mapping[str, Iterable[str | tuple[str, str]] | None]) -> list[Diagnostic]:
-        """Diagnostics for ``resources``; ``routes[urn]`` names the policies to ask (absent = none)."""
+        """Diagnostics for ``resources``; ``routes[urn]`` names the policies to ask (absent = none).
+
+        ``routes[STACK_ROUTE]`` names the stack policy's levels that report (an empty set: the stack policies are
+        not asked; absent or None: both are): the whole stack is deserialized once per stack policy asked.
+        """
         out: list[Diagnostic] = []
         for res in resources:
             asked = routes.get(res.urn, ())
@@ -333,10 +347,16 @@ class Router:
                 request = request or analyze_request(res)
                 found.extend(diagnostics(self.route(route).Analyze(request, None), res.urn))
             out.extend(sorted(found, key=lambda d: self.order.get(d.policy, 0)))
-        out.extend(diagnostics(self.stack.AnalyzeStack(analyze_stack_request(resources), None)))
+        levels = routes.get(STACK_ROUTE)
+        if levels is None or levels:
+            stack = self.stack(None if levels is None else frozenset(levels))
+            out.extend(diagnostics(stack.AnalyzeStack(analyze_stack_request(resources), None)))
         return out
 
 
+#: The key of :meth:`Router.evaluate`'s routes that holds the stack policy's levels (no URN is empty).
+STACK_ROUTE = ""
+
 __all__ = ["Diagnostic", "EnforcementLevel", "PACK_NAME", "WireResource", "analyze_request", "analyze_stack_request",
            "configure_request", "diagnostics", "evaluate", "make_servicer", "serve", "to_struct", "Router",
-           "TlsfenceServicer"]
+           "STACK_ROUTE", "TlsfenceServicer"]

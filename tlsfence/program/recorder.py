@@ -10,6 +10,7 @@ itself (a ``MockMonitor`` subclass), which is what the engine would receive.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,11 @@ def wire(value: Any) -> Any:
     if isinstance(value, (str, int, float)):
         return value
     return str(value)
+
+
+def encoded(reg: Registration) -> Registration:
+    """``reg`` with its inputs and outputs :func:`wire`-encoded: plain data that pickles and outlives the SDK."""
+    return dataclasses.replace(reg, inputs=wire(reg.inputs), outputs=wire(reg.outputs))
 
 
 def synthesize_outputs(typ: str, name: str, inputs: Mapping[str, Any], project: str) -> dict[str, Any]:
