@@ -1,25 +1,31 @@
-"""Which suites does each protocol version accept? Elimination chains of raw ClientHellos, adaptively split.
+"""Which suites does each protocol version accept? Elimination in rounds of raw ClientHellos, adaptively split.
 
-Per version: offer the code points usable there, record the server's pick, remove it, repeat until the server
-refuses (testssl.sh's "sockets" method; ../shared/reference/tls_probing_notes.md §1). One plain chain costs
-accepted + 1 handshakes but as many sequential round trips, so chains split as they find suites:
+A hello offering a set of suites either is refused (none of them is accepted) or names one accepted suite; the
+rest of that set is unknown until offered again (testssl.sh's "sockets" method; notes §1). One plain chain
+costs accepted + 1 handshakes but as many sequential round trips, so each version runs in *rounds*, every
+hello of a round sent at once and the next round planned from all the answers:
 
-- TLS 1.2 and 1.3, which nearly every server accepts, are dealt into ``EAGER_WAYS`` chains from the first hello
-  (commonest suites first, round-robin, so each chain meets about one accepted suite);
-- the older versions start with one full hello (one connection when refused, as on most servers) and deal the
-  rest into ``FIRST_SPLIT`` chains after their first accepted suite;
-- after that, every chain that finds a suite splits its remainder in two.
+- the opening round offers the likeliest suites (``HEAD_TIER``: ECDHE AEAD/CBC and RSA AES, about 20 at TLS
+  1.2) one per hello, which settles them at once, and deals the rest into ``TAIL_WAYS`` bundles (commonest
+  first, round-robin, so each bundle meets about one accepted suite). TLS 1.2 and 1.3, which nearly every
+  server accepts, open this way from the first hello; the older versions first send one full hello (one
+  connection when refused, as on most servers) and open on the rest after it accepted;
+- a bundle that named a suite leaves a remainder: offered whole again while few bundles accept (a sparse
+  server: one more refusal ends it), dealt into parts of ``PART`` once most bundles accept (a dense server),
+  offered one per hello once ``SINGLE`` suites or fewer are left;
+- every version keeps to ``2 × accepted + SLACK`` connections: a split that would exceed it is not made (the
+  remainder is offered whole, as a plain chain would), so the count stays bounded whatever the server.
 
-Every chain ends with one refusal and each acceptance creates at most one chain, so a version costs at most
-2 × accepted + its initial chains: about 2 × accepted + 40 connections in all (plus at most ``SPARES``
-pre-opened ones), while the rounds grow with log2 of the accepted count instead of linearly. Everything runs
-on one event loop (no thread per chain, no lock), under a per-target connection cap and deadline.
+Rounds therefore stay at 1-2 on servers with a few common suites and about 3 plus the older versions' first
+hello on servers with ~100. Everything runs on one event loop (no thread per hello, no lock), under a
+per-target connection cap and deadline; while a round is on the wire the connections its answers will
+likely need are opened ahead (``Connector.prepare``), so later rounds cost one round trip, not two.
 
-Robustness rules from the notes: an unoffered pick switches the chain to one suite per hello (testssl.sh #793);
-a refused hello of more than 127 suites is retried in chunks (testssl.sh #806, #189); a timeout, reset or garbage
-makes the version ``unknown``, never ``refused``, and ends that version at once (nothing more it could show would
-change the verdict, so a stalling server costs one timeout, not one per remaining suite); the deadline ends
-whatever is still running, each with its reason.
+Robustness rules from the notes: an unoffered pick switches that bundle to one suite per hello (testssl.sh
+#793); a refused hello of more than 127 suites is retried in chunks (testssl.sh #806, #189); a timeout, reset
+or garbage makes the version ``unknown``, never ``refused``, and ends that version at once (nothing more it
+could show would change the verdict, so a stalling server costs one timeout, not one per remaining suite); the
+deadline ends whatever is still running, each with its reason.
 """
 
 from __future__ import annotations
@@ -42,19 +48,28 @@ from tlsfence.probe.wire import (
 from tlsfence.suites import PROTOCOLS, CipherSuite, registry
 
 CHUNK = 127  # largest hello that 128-suite-intolerant servers accept (with the SCSV/extension: 128)
-#: TLS 1.2 and 1.3 fan out from the first hello (one round trip saved; costs up to EAGER_WAYS - 1 extra
-#: connections only when the version is refused). 352 / 16 = 22 suites a chain, far below the 128 limit.
+#: Versions that open from the first hello (one round trip saved; the opening costs about 36 connections
+#: only when the version is refused, which these two rarely are).
 EAGER = ("TLSv1.2", "TLSv1.3")
-EAGER_WAYS = 16
-#: Chains an older version's remainder is dealt into after its first accepted suite.
-FIRST_SPLIT = 16
-#: Connections kept open ahead of need (see ``Connector``): the later rounds then cost one round trip each.
-SPARES = 8
-DEFAULT_CONCURRENCY = 64
+#: Suites of this likelihood tier or better are offered one per hello in the opening round (20 at TLS 1.2).
+HEAD_TIER = 2
+HEAD_MAX = 24
+#: Bundles the rest is dealt into in the opening round: 332 / 16 = 21 suites each, far below the 128 limit.
+TAIL_WAYS = 16
+#: A remainder of this many suites or fewer is offered one per hello (settled in one more round).
+SINGLE = 3
+#: On a dense server (more than ``DENSE`` of the bundles accept), remainders are dealt into parts this big.
+PART = 4
+DENSE = 0.5
+#: Connections a version may use beyond 2 × its accepted suites (the opening round is 36 at most).
+SLACK = 64
+#: Connections pre-opened at most at any time (see ``Connector.prepare``): the waste is bounded by it.
+SPARES = 64
+DEFAULT_CONCURRENCY = 128
 DEFAULT_DEADLINE = 30.0
 ALERT_PROTOCOL_VERSION = 70  # the version itself is refused: no point retrying with fewer suites
-#: kept for callers of the first version (``--split-ways``): the eager fan-out and first split.
-SPLIT_WAYS = EAGER_WAYS
+#: ``--split-ways``: anything above 1 is the adaptive rounds above; 1 is plain elimination chains.
+SPLIT_WAYS = TAIL_WAYS
 
 
 def offered_codes(protocol: str) -> list[int]:
@@ -92,6 +107,25 @@ def deal(codes: Sequence[int], ways: int) -> list[list[int]]:
     return [list(codes[i::ways]) for i in range(ways)]
 
 
+def _split(rest: list[int], dense: bool) -> list[list[int]]:
+    """How a remainder is offered next: one suite per hello when that settles it in one more round at little
+    cost, in parts of ``PART`` on a dense server, else whole."""
+    if len(rest) <= SINGLE:
+        return [[c] for c in rest]
+    if dense:
+        return deal(rest, -(-len(rest) // PART))
+    return [list(rest)]
+
+
+def opening(codes: Sequence[int], ways: int = TAIL_WAYS) -> list[list[int]]:
+    """The opening round over ``codes`` (likeliest first): the head one per hello, the tail in ``ways`` bundles."""
+    by_code = registry().by_code
+    head = [c for c in codes if c in by_code and _likelihood(by_code[c])[0] <= HEAD_TIER][:HEAD_MAX]
+    chosen = set(head)
+    tail = [c for c in codes if c not in chosen]
+    return [[c] for c in head] + (deal(tail, ways) if tail else [])
+
+
 @dataclass(frozen=True)
 class _Answer:
     kind: str  # accept | refuse | error
@@ -113,6 +147,7 @@ class _Chain:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     handshakes: int = 0
+    unoffered: int | None = None  # the first suite the server picked without it being offered
     rounds: int = 0  # the longest sequence of hellos, each waiting for the answer to the one before
 
     def add(self, cipher: int) -> None:
@@ -130,14 +165,15 @@ class _Chain:
 
 
 class Enumerator:
-    """Runs the elimination chains of one target.
+    """Runs the elimination rounds of one target.
 
     Attributes:
         endpoint: where to connect.
         counter: connections opened (all versions, spares included).
         concurrency: simultaneous connections to this target.
-        split_ways: chains of the eager fan-out and of an older version's first split (1: plain chains, no
-            splitting at all, no spares: accepted + 1 handshakes per version).
+        split_ways: bundles of the opening round (1: plain chains, no rounds, no spares: accepted + 1
+            handshakes per version).
+        spares: connections pre-opened at most at any time (default ``SPARES``; 0 with plain chains).
         deadline: seconds the whole enumeration may take; what is still running then ends ``unknown``.
     """
 
@@ -186,24 +222,116 @@ class Enumerator:
                 await self._sslv2(chain)
                 return
             codes = offered_codes(chain.protocol)
-            if self.split_ways > 1 and chain.protocol in EAGER:
-                await self._all(chain, [self._chain(chain, part, 1) for part in deal(codes, self.split_ways)])
+            if self.split_ways <= 1:
+                await self._plain(chain, codes)
                 return
-            first = await self._chain(chain, codes, 1, first_split=self.split_ways)
-            if first is not None and len(codes) > CHUNK and first.kind == "refuse" and \
-                    first.alert != ALERT_PROTOCOL_VERSION:
-                chain.note(f"full hello of {len(codes)} suites refused ({first.detail}); retried in chunks of {CHUNK}")
-                chunks = deal(codes, -(-len(codes) // CHUNK))
-                await self._all(chain, [self._chain(chain, c, 2) for c in chunks])
+            if chain.protocol in EAGER:
+                await self._rounds(chain, opening(codes, self.split_ways), 1)
+                return
+            first = await self._offer(chain, codes, 1)
+            if first.kind == "error":
+                raise chain.fail(first.detail)
+            if first.kind == "refuse":
+                if len(codes) > CHUNK and first.alert != ALERT_PROTOCOL_VERSION:
+                    chain.note(f"full hello of {len(codes)} suites refused ({first.detail}); retried in chunks "
+                               f"of {CHUNK}")
+                    await self._rounds(chain, deal(codes, -(-len(codes) // CHUNK)), 2)
+                return
+            assert first.cipher is not None
+            if first.cipher not in codes:
+                chain.note(f"server picked 0x{first.cipher:04X}, which was not offered; tried the rest one per hello")
+                await self._one_by_one(chain, codes, first.cipher, 2)
+                return
+            chain.add(first.cipher)
+            await self._rounds(chain, opening([c for c in codes if c != first.cipher], self.split_ways), 2)
         except _Stop:
             return
 
+    async def _rounds(self, chain: _Chain, plan: list[list[int]], depth: int) -> None:
+        """Offer every set of ``plan`` at once, plan the next round from the answers, until nothing is left.
+
+        Bounded: every accepted hello removes one suite from what is left, every refused one closes its set.
+        """
+        multi = accepted_multi = 0  # hellos of more than one suite, and how many of them named one
+        fallbacks: list[asyncio.Future[None]] = []
+        try:
+            while plan:
+                self._net.prepare(self._expected(plan, multi, accepted_multi))
+                answers = await self._all(chain, [self._settled(chain, part, depth) for part in plan])
+                depth += 1
+                remainders = []
+                for part, answer in zip(plan, answers, strict=True):
+                    if len(part) > 1:
+                        multi += 1
+                        accepted_multi += answer.kind == "accept"
+                    if answer.kind != "accept":
+                        continue
+                    assert answer.cipher is not None
+                    if answer.cipher not in part:
+                        chain.note(f"server picked 0x{answer.cipher:04X}, which was not offered; tried the rest "
+                                   "one per hello")
+                        fallbacks.append(asyncio.ensure_future(self._one_by_one(chain, part, answer.cipher, depth)))
+                        continue
+                    chain.add(answer.cipher)
+                    rest = [c for c in part if c != answer.cipher]
+                    if rest:
+                        remainders.append(rest)
+                plan = self._plan(chain, remainders, accepted_multi > DENSE * multi)
+            if fallbacks:
+                await self._all(chain, fallbacks)
+        except BaseException:
+            for task in fallbacks:
+                task.cancel()
+            raise
+
+    async def _settled(self, chain: _Chain, part: Sequence[int], depth: int) -> _Answer:
+        """One hello of a round; an answer that cannot be read ends the version (the round is cancelled)."""
+        answer = await self._offer(chain, part, depth)
+        if answer.kind == "error":
+            if chain.errors:  # the version already ended (this hello was dropped or cut short)
+                raise _Stop(chain.errors[0])
+            if chain.unoffered is not None and len(part) == 1:
+                raise chain.fail(_unanswered(chain.unoffered, part[0], answer.detail))
+            raise chain.fail(answer.detail)
+        if answer.kind == "accept" and answer.cipher not in part and chain.unoffered is None:
+            chain.unoffered = answer.cipher  # known at once: a single-suite hello of this round may stall
+        return answer
+
+    def _plan(self, chain: _Chain, remainders: list[list[int]], dense: bool) -> list[list[int]]:
+        """The next round: each remainder whole, in parts or one suite per hello, within the connection budget."""
+        wanted = [_split(rest, dense) for rest in remainders]
+        budget = 2 * len(chain.accepted) + SLACK - chain.handshakes
+        plan: list[list[int]] = []
+        for i, parts in enumerate(wanted):  # splits first come, first served; the rest stay whole (1 hello each)
+            left = len(wanted) - i - 1
+            if len(parts) > 1 and len(plan) + len(parts) + left > budget:
+                parts = [remainders[i]]
+            plan.extend(parts)
+        return plan
+
     @staticmethod
-    async def _all(chain: _Chain, jobs: Sequence[object]) -> None:
-        """Run chains at once; the first that stops the version cancels the others."""
+    def _expected(plan: list[list[int]], multi: int, accepted_multi: int) -> int:
+        """Hellos the round after ``plan`` will likely need: each bundle that names a suite leaves a remainder,
+        split as ``_plan`` would (a Laplace estimate of how many will, from this version's bundles so far)."""
+        dense = accepted_multi > DENSE * multi
+        follow = sum(len(_split(part[1:], dense)) for part in plan if len(part) > 1)
+        return round(follow * (accepted_multi + 1) / (multi + 2))
+
+    async def _plain(self, chain: _Chain, codes: Sequence[int]) -> None:
+        """``--split-ways 1``: one elimination chain per version (accepted + 1 hellos, as many rounds)."""
+        first = await self._chain(chain, codes, 1)
+        if first is not None and len(codes) > CHUNK and first.kind == "refuse" and \
+                first.alert != ALERT_PROTOCOL_VERSION:
+            chain.note(f"full hello of {len(codes)} suites refused ({first.detail}); retried in chunks of {CHUNK}")
+            chunks = deal(codes, -(-len(codes) // CHUNK))
+            await self._all(chain, [self._chain(chain, c, 2) for c in chunks])
+
+    @staticmethod
+    async def _all(chain: _Chain, jobs: Sequence[object]) -> list:
+        """Run jobs at once (their results, in order); the first that stops the version cancels the others."""
         tasks = [asyncio.ensure_future(job) for job in jobs]  # type: ignore[arg-type]
         try:
-            await asyncio.gather(*tasks)
+            return await asyncio.gather(*tasks)
         except _Stop:
             for task in tasks:
                 task.cancel()
@@ -239,9 +367,8 @@ class Enumerator:
             return _Answer("error", detail=str(e))
         return classify(reply, protocol, chain)
 
-    async def _chain(self, chain: _Chain, codes: Sequence[int], depth: int, *,
-                     first_split: int = 0) -> _Answer | None:
-        """Eliminate over ``codes``, splitting after each find; returns the first answer (intolerance check)."""
+    async def _chain(self, chain: _Chain, codes: Sequence[int], depth: int) -> _Answer | None:
+        """Eliminate over ``codes`` one hello after the other; returns the first answer (intolerance check)."""
         remaining = list(codes)
         first: _Answer | None = None
         while remaining:  # bounded: each round removes one suite, or ends
@@ -260,10 +387,6 @@ class Enumerator:
                 break
             chain.add(cipher)
             remaining.remove(cipher)
-            if self.split_ways > 1 and len(remaining) > 1:
-                ways = first_split if first_split > 1 else 2
-                await self._all(chain, [self._chain(chain, part, depth) for part in deal(remaining, ways)])
-                break
         return first
 
     async def _one_by_one(self, chain: _Chain, codes: Sequence[int], unoffered: int, depth: int) -> None:
@@ -277,8 +400,7 @@ class Enumerator:
             if answer.kind == "error":
                 if chain.errors:  # the version already ended (this hello was dropped or cut short)
                     raise _Stop(chain.errors[0])
-                raise chain.fail(f"server picked 0x{unoffered:04X}, which was not offered, and did not answer "
-                                 f"a single-suite hello (0x{code:04X}: {answer.detail})")
+                raise chain.fail(_unanswered(unoffered, code, answer.detail))
             if answer.kind == "accept" and answer.cipher == code:
                 chain.add(code)
 
@@ -297,6 +419,11 @@ class Enumerator:
             for code in reply.ciphers:
                 if code in codes:
                     chain.add(code)
+
+
+def _unanswered(unoffered: int, code: int, detail: str) -> str:
+    return (f"server picked 0x{unoffered:04X}, which was not offered, and did not answer a single-suite hello "
+            f"(0x{code:04X}: {detail})")
 
 
 def classify(reply: object, protocol: str, chain: _Chain | None = None) -> _Answer:

@@ -135,16 +135,18 @@ class Connector:
     """Connections to one endpoint for the enumeration's event loop, capped, counted, optionally pre-opened.
 
     A follow-up hello can only be written once the previous answer is known, but its TCP connection can be
-    opened before: ``spares`` connections are kept open ahead of need, so a chain's later hellos cost one round
-    trip instead of two (connect, then hello). At most ``spares`` connections are wasted, whatever the server:
-    the constant in "2 × accepted + constant". A spare the server closed meanwhile is replaced by a fresh
-    connection once (``exchange`` retries), so a stale spare never reads as a refusal.
+    opened before: while a round is on the wire the enumeration asks for the connections its answers will
+    likely need (:meth:`prepare`), so the next round costs one round trip instead of two (connect, then
+    hello). At most ``spares`` connections are open ahead of need at any time, so whatever the server at most
+    that many are wasted: part of the constant in "2 × accepted + constant". A spare the server closed
+    meanwhile is replaced by a fresh connection once (``exchange`` retries), so a stale spare never reads as a
+    refusal.
 
     Attributes:
         endpoint: where to connect.
         counter: connections opened (spares included).
         limit: simultaneous connections (spares included).
-        spares: connections to keep open ahead of need (0: none).
+        spares: connections open ahead of need at most (0: none).
     """
 
     def __init__(self, endpoint: Endpoint, counter: Counter, limit: int, spares: int = 0) -> None:
@@ -156,6 +158,9 @@ class Connector:
         self._gate = asyncio.Semaphore(max(1, limit))
         self._idle: list[socket.socket] = []
         self._opening = 0
+        self._connecting = 0  # fresh connections of hellos being opened: spares wait for them
+        self._wanted = 0
+        self._spare_done = asyncio.Event()  # set whenever a spare finished opening (or failed to)
         self._closed = False
         self._tasks: set[object] = set()
 
@@ -183,15 +188,30 @@ class Connector:
             raise
         return sock
 
-    def _top_up(self) -> None:
-        """Open spares in the background while the gate has room for them."""
+    def prepare(self, wanted: int) -> None:
+        """Open up to ``wanted`` more connections in the background for hellos not written yet, within
+        ``spares`` (idle and opening ones count) and while the gate has room for them.
+
+        They are opened once the hellos' own connections are established, so they queue behind those: a
+        server that serves one connection at a time (``openssl s_server``) answers the round's hellos before
+        it sits on a spare, and the next round takes the oldest spare first.
+        """
+        self._wanted += max(0, wanted)
+        if not self._connecting:
+            self._open_wanted()
+
+    def _open_wanted(self) -> None:
         import asyncio
 
-        while not self._closed and len(self._idle) + self._opening < self.spares and not self._gate.locked():
+        loop = asyncio.get_running_loop()
+        while (not self._closed and self._wanted > 0 and len(self._idle) + self._opening < self.spares
+               and not self._gate.locked()):
+            self._wanted -= 1
             self._opening += 1
-            task = asyncio.get_running_loop().create_task(self._open_spare())
+            task = loop.create_task(self._open_spare())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+        self._wanted = 0
 
     async def _open_spare(self) -> None:
         try:
@@ -208,6 +228,7 @@ class Connector:
             raise
         finally:
             self._opening -= 1
+            self._spare_done.set()
         if self._closed:
             _close(sock)
             self._gate.release()
@@ -220,20 +241,27 @@ class Connector:
         ``wanted`` is asked once a slot is free, before connecting: False raises :class:`Undetermined`
         (``cancelled``), so hellos queued behind a server's silence are dropped without a connection.
         """
+        while not self._idle and self._opening and not self._closed:
+            # A spare on its way is as quick as a fresh connection, and a fresh one would queue behind it at a
+            # server that serves one connection at a time, while the spare might never be used.
+            self._spare_done.clear()
+            await self._spare_done.wait()
         if self._idle:
-            sock = self._idle.pop(0)  # oldest first: the order a one-connection-at-a-time server accepts them
-            self._top_up()
-            return sock, True
+            return self._idle.pop(0), True  # oldest first: the order a one-connection-at-a-time server accepts them
         await self._gate.acquire()
         if wanted is not None and not wanted():
             self._gate.release()
             raise Undetermined("cancelled", "no longer needed")
+        self._connecting += 1
         try:
             sock = await self._connect(timeout)
         except BaseException:
             self._gate.release()
             raise
-        self._top_up()
+        finally:
+            self._connecting -= 1
+            if not self._connecting and self._wanted:
+                self._open_wanted()
         return sock, False
 
     def release(self, sock: socket.socket) -> None:
