@@ -73,7 +73,19 @@ class TlsOffer:
         tls13_suites: Iterable[str] = (),
         key_types: Iterable[str] | None = None,
     ) -> TlsOffer:
-        """Build an offer from names in any spelling; unknown names raise ``UnknownSuiteError``/``InputError``."""
+        """Build an offer from names in any spelling; unknown names raise ``UnknownSuiteError``/``InputError``.
+
+        Memoized on the names (a stack names the same few policies thousands of times)."""
+        args = (tuple(protocols), tuple(suites), tuple(tls13_suites), None if key_types is None else tuple(key_types))
+        try:
+            hash(args)
+        except TypeError:  # an unhashable name: no memo, the build reports what is wrong with it
+            return cls._build(*args)
+        return _offer(*args)
+
+    @classmethod
+    def _build(cls, protocols: tuple[str, ...], suites: tuple[str, ...], tls13_suites: tuple[str, ...],
+               key_types: tuple[str, ...] | None) -> TlsOffer:
         names = [suite(s) for s in suites]
         t13 = [suite(s) for s in tls13_suites] + [s for s in names if s.tls13]
         return cls(
@@ -82,6 +94,12 @@ class TlsOffer:
             tls13_suites=frozenset(s.iana for s in t13),
             key_types=None if key_types is None else frozenset(k.upper() for k in key_types),
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _offer(protocols: tuple[str, ...], suites: tuple[str, ...], tls13_suites: tuple[str, ...],
+           key_types: tuple[str, ...] | None) -> TlsOffer:
+    return TlsOffer._build(protocols, suites, tls13_suites, key_types)
 
 
 @dataclass(frozen=True)

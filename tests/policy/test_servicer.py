@@ -157,16 +157,24 @@ def test_get_analyzer_info():
         assert p.remediation_steps and p.url.startswith("https://")
 
 
-def test_router_gives_the_whole_pack_answer():
-    for program, preview in (("aws_mix", True), ("gcp_mix", False)):
-        resources = list(h.recorded(program, preview))
-        from tlsfence.check.report import findings
-        from tlsfence.policy.config import settings_from
+@pytest.mark.parametrize(("program", "preview"), [
+    ("aws_mix", True), ("gcp_mix", False), ("elbv2_joins", False), ("k8s_mix", False), ("managed_mix", False),
+    ("apigw_mappings", False), ("aws_families", False), ("gcp_lb", False), ("gwlb", False)])
+def test_router_gives_the_whole_pack_answer(program, preview):
+    """Routing (resource policies by predicted family and level, stack policies by predicted level) loses nothing."""
+    from tlsfence.check.report import findings
+    from tlsfence.policy.config import settings_from
+    from tlsfence.policy.engine import STACK_ROUTE
 
-        settings = settings_from({})
-        _, families = findings(resources, {n: settings for n in policy_names()})
-        routed = Router(configure_request()).evaluate(resources, families)
-        assert routed == h.in_process(resources)
+    resources = list(h.recorded(program, preview))
+    settings = settings_from({})
+    _, families = findings(resources, {n: settings for n in policy_names()})
+    router = Router(configure_request())
+    routed = router.evaluate(resources, families)
+    assert routed == h.in_process(resources)
+    stack_levels = {d.level for d in routed if d.policy.startswith("tlsfence-stack-join")}
+    assert set(families[STACK_ROUTE]) == stack_levels
+    assert set(router.stacks) == ({frozenset(stack_levels)} if stack_levels else set())  # no needless AnalyzeStack
 
 
 def test_internet_facing_only_reaches_listeners_through_the_stack_join():

@@ -38,9 +38,9 @@ def _from_registrations(registrations: Iterable[Registration]) -> tuple[list[Wir
     for reg in registrations:
         if reg.type.startswith(_SKIP):
             continue
-        inputs = wire(reg.inputs)
+        inputs, outputs = (reg.inputs, reg.outputs) if reg.wired else (wire(reg.inputs), wire(reg.outputs))
         out.append(WireResource(type=reg.type, name=reg.name, urn=reg.urn, inputs=inputs,
-                                outputs={**wire(reg.outputs), **inputs}, parent=reg.parent,
+                                outputs={**outputs, **inputs}, parent=reg.parent,
                                 dependencies=list(reg.dependencies),
                                 property_dependencies={k: list(v) for k, v in reg.property_dependencies.items()}))
         if reg.source:

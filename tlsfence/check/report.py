@@ -16,7 +16,7 @@ from typing import Any
 
 from tlsfence.analyzers import handles
 from tlsfence.policy.config import Settings
-from tlsfence.policy.convert import from_wire
+from tlsfence.policy.convert import SENTINELS, from_wire
 from tlsfence.policy.engine import STACK_ROUTE, Diagnostic, WireResource
 from tlsfence.policy.metadata import FAMILIES, STACK
 from tlsfence.policy.rules import (
@@ -29,7 +29,8 @@ from tlsfence.policy.rules import (
     resource_findings,
     stack_findings,
 )
-from tlsfence.resources import Resource, Stack
+from tlsfence.program.recorder import SIG_KEY
+from tlsfence.resources import UNKNOWN, Resource, Stack
 from tlsfence.sarif import artifact_uri, fingerprint, repository_root, rule_properties, sarif_log
 
 
@@ -86,8 +87,38 @@ def _numbers(value: Any) -> Any:
     return value
 
 
+class _Special(Exception):
+    """A signature envelope (secret, asset, archive): the fast path leaves it to the servicer's own conversion."""
+
+
+def _fast(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return UNKNOWN if value in SENTINELS else value
+    if kind is int:
+        return float(value)
+    if kind is dict:
+        if SIG_KEY in value:
+            raise _Special
+        return {k: _fast(v) for k, v in value.items() if not k.startswith("__")}
+    if kind is list:
+        return [_fast(v) for v in value]
+    if kind is float or kind is bool or value is None:
+        return value
+    raise _Special
+
+
 def _engine(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Properties as the pack receives them: the servicer's conversion, numbers as float64 (protobuf Struct)."""
+    """Properties as the pack receives them: the servicer's conversion, numbers as float64 (protobuf Struct).
+
+    One pass over plain values (what nearly every resource holds) gives what ``from_wire`` then float64 give;
+    anything else (a secret envelope, an asset, an unexpected type) takes that slower path itself.
+    """
+    if type(props) is dict:
+        try:
+            return _fast(props)
+        except _Special:
+            pass
     return _numbers(from_wire(props))
 
 

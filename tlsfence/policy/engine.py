@@ -75,7 +75,11 @@ class Diagnostic:
 def to_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
     """A property map as a protobuf Struct, as the engine marshals it (ints become floats)."""
     out = struct_pb2.Struct()
-    out.update(json.loads(json.dumps(props, default=str)))
+    try:
+        out.update(props)  # plain JSON values (wire-encoded resources): protobuf converts them itself
+    except (TypeError, ValueError, AttributeError):  # anything else: through JSON, other objects as strings
+        out = struct_pb2.Struct()
+        out.update(json.loads(json.dumps(props, default=str)))
     return out
 
 

@@ -33,6 +33,7 @@ class Registration:
         property_dependencies: property → URNs.
         outputs: what the mock returned.
         source: (file URI, line) of the user code that registered it, when the SDK sent one.
+        wired: inputs and outputs are already :func:`wire`-encoded (:func:`encoded`).
     """
 
     type: str
@@ -45,6 +46,7 @@ class Registration:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
     source: tuple[str, int] | None = None
+    wired: bool = False
 
 
 def plain(value: Any) -> Any:
@@ -87,7 +89,7 @@ def wire(value: Any) -> Any:
 
 def encoded(reg: Registration) -> Registration:
     """``reg`` with its inputs and outputs :func:`wire`-encoded: plain data that pickles and outlives the SDK."""
-    return dataclasses.replace(reg, inputs=wire(reg.inputs), outputs=wire(reg.outputs))
+    return dataclasses.replace(reg, inputs=wire(reg.inputs), outputs=wire(reg.outputs), wired=True)
 
 
 def synthesize_outputs(typ: str, name: str, inputs: Mapping[str, Any], project: str) -> dict[str, Any]:
