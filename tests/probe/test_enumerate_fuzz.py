@@ -81,12 +81,15 @@ class FakeNet:
     def close(self) -> None:
         pass
 
-    def prepare(self, wanted: int) -> None:
+    def prepare(self, wanted: int, owner: object = None) -> None:
         """No connection to open ahead: every hello is answered at once."""
+
+    def finish(self, owner: object) -> None:
+        pass
 
     async def exchange(self, hello: bytes, parse: Callable[[bytes], Any], deadline: float, *,
                        on_connect: Callable[[], None] | None = None,
-                       wanted: Callable[[], bool] | None = None) -> Any:
+                       wanted: Callable[[], bool] | None = None, owner: object = None) -> Any:
         if wanted is not None and not wanted():
             raise Undetermined("cancelled", "no longer needed")
         self.counter.bump()

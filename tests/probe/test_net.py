@@ -48,3 +48,39 @@ def test_nothing_listening_is_a_connect_error():
     with pytest.raises(Undetermined) as info:
         exchange(Endpoint("127.0.0.1", free_port(), None, 1), HELLO, parse_server_reply)
     assert info.value.kind == "connect" and "Connection refused" in info.value.detail
+
+
+def test_spares_serve_only_their_owner_and_close_when_it_finishes():
+    """``prepare`` opens connections for one version's next round once the current hellos have theirs; another
+    version's hello does not take them (it connects afresh), the owner's does, and ``finish`` closes the rest."""
+    import asyncio
+
+    from tlsfence.probe.net import Connector
+
+    fake = FakeServer(lambda h: ALERT_HANDSHAKE_FAILURE)
+
+    async def scenario() -> tuple[list[bool], int, int]:
+        counter = Counter()
+        net = Connector(Endpoint("127.0.0.1", fake.port, None, 2), counter, limit=16, spares=3)
+        net.prepare(5, "TLSv1.2")  # capped at 3
+        for _ in range(50):  # bounded wait for the three to connect
+            if len(net._pool("TLSv1.2").idle) == 3:
+                break
+            await asyncio.sleep(0.01)
+        used = []
+        for owner in ("TLSv1.0", "TLSv1.2", "TLSv1.2"):
+            sock, spare = await net.acquire(2, owner=owner)
+            used.append(spare)
+            net.release(sock)
+        opened = counter.value
+        net.finish("TLSv1.2")
+        left = len(net._pool("TLSv1.2").idle)
+        net.close()
+        return used, opened, left
+
+    try:
+        used, opened, left = asyncio.run(scenario())
+        assert used == [False, True, True]  # TLSv1.0 connected afresh; TLSv1.2 took two of its three spares
+        assert opened == 3 + 1 and left == 0
+    finally:
+        fake.stop()

@@ -218,34 +218,40 @@ class Enumerator:
     async def _version(self, chain: _Chain) -> None:
         """The elimination for one version; ends at the first undeterminable exchange."""
         try:
-            if chain.protocol == "SSLv2":
-                await self._sslv2(chain)
-                return
-            codes = offered_codes(chain.protocol)
-            if self.split_ways <= 1:
-                await self._plain(chain, codes)
-                return
-            if chain.protocol in EAGER:
-                await self._rounds(chain, opening(codes, self.split_ways), 1)
-                return
-            first = await self._offer(chain, codes, 1)
-            if first.kind == "error":
-                raise chain.fail(first.detail)
-            if first.kind == "refuse":
-                if len(codes) > CHUNK and first.alert != ALERT_PROTOCOL_VERSION:
-                    chain.note(f"full hello of {len(codes)} suites refused ({first.detail}); retried in chunks "
-                               f"of {CHUNK}")
-                    await self._rounds(chain, deal(codes, -(-len(codes) // CHUNK)), 2)
-                return
-            assert first.cipher is not None
-            if first.cipher not in codes:
-                chain.note(f"server picked 0x{first.cipher:04X}, which was not offered; tried the rest one per hello")
-                await self._one_by_one(chain, codes, first.cipher, 2)
-                return
-            chain.add(first.cipher)
-            await self._rounds(chain, opening([c for c in codes if c != first.cipher], self.split_ways), 2)
+            await self._eliminate(chain)
         except _Stop:
             return
+        finally:
+            self._net.finish(chain.protocol)
+
+    async def _eliminate(self, chain: _Chain) -> None:
+        """SSLv2, a plain chain, or rounds (opening at once, or after one full hello)."""
+        if chain.protocol == "SSLv2":
+            await self._sslv2(chain)
+            return
+        codes = offered_codes(chain.protocol)
+        if self.split_ways <= 1:
+            await self._plain(chain, codes)
+            return
+        if chain.protocol in EAGER:
+            await self._rounds(chain, opening(codes, self.split_ways), 1)
+            return
+        first = await self._offer(chain, codes, 1)
+        if first.kind == "error":
+            raise chain.fail(first.detail)
+        if first.kind == "refuse":
+            if len(codes) > CHUNK and first.alert != ALERT_PROTOCOL_VERSION:
+                chain.note(f"full hello of {len(codes)} suites refused ({first.detail}); retried in chunks "
+                           f"of {CHUNK}")
+                await self._rounds(chain, deal(codes, -(-len(codes) // CHUNK)), 2)
+            return
+        assert first.cipher is not None
+        if first.cipher not in codes:
+            chain.note(f"server picked 0x{first.cipher:04X}, which was not offered; tried the rest one per hello")
+            await self._one_by_one(chain, codes, first.cipher, 2)
+            return
+        chain.add(first.cipher)
+        await self._rounds(chain, opening([c for c in codes if c != first.cipher], self.split_ways), 2)
 
     async def _rounds(self, chain: _Chain, plan: list[list[int]], depth: int) -> None:
         """Offer every set of ``plan`` at once, plan the next round from the answers, until nothing is left.
@@ -256,8 +262,9 @@ class Enumerator:
         fallbacks: list[asyncio.Future[None]] = []
         try:
             while plan:
-                self._net.prepare(self._expected(plan, multi, accepted_multi))
-                answers = await self._all(chain, [self._settled(chain, part, depth) for part in plan])
+                round_ = [asyncio.ensure_future(self._settled(chain, part, depth)) for part in plan]
+                self._net.prepare(self._expected(plan, multi, accepted_multi), chain.protocol)  # the next round
+                answers = await self._all(chain, round_)
                 depth += 1
                 remainders = []
                 for part, answer in zip(plan, answers, strict=True):
@@ -362,7 +369,7 @@ class Enumerator:
 
         try:
             reply = await self._net.exchange(hello, parse_server_reply, self._deadline_at, on_connect=sent,
-                                             wanted=lambda: not chain.errors)
+                                             wanted=lambda: not chain.errors, owner=protocol)
         except Undetermined as e:
             return _Answer("error", detail=str(e))
         return classify(reply, protocol, chain)

@@ -131,16 +131,27 @@ def _close(sock: socket.socket) -> None:
         pass
 
 
+@dataclass
+class _Pool:
+    """Spares opened for one owner's (version's) next round: only its own hellos take them."""
+
+    idle: list[socket.socket]
+    opening: int = 0
+    wanted: int = 0
+    done: bool = False
+
+
 class Connector:
     """Connections to one endpoint for the enumeration's event loop, capped, counted, optionally pre-opened.
 
     A follow-up hello can only be written once the previous answer is known, but its TCP connection can be
     opened before: while a round is on the wire the enumeration asks for the connections its answers will
     likely need (:meth:`prepare`), so the next round costs one round trip instead of two (connect, then
-    hello). At most ``spares`` connections are open ahead of need at any time, so whatever the server at most
-    that many are wasted: part of the constant in "2 × accepted + constant". A spare the server closed
-    meanwhile is replaced by a fresh connection once (``exchange`` retries), so a stale spare never reads as a
-    refusal.
+    hello). Spares belong to the version that asked for them (another version's round would use them up
+    otherwise) and are closed when it ends (:meth:`finish`). At most ``spares`` connections are open ahead of
+    need at any time, so whatever the server at most that many are wasted: part of the constant in
+    "2 × accepted + constant". A spare the server closed meanwhile is replaced by a fresh connection once
+    (``exchange`` retries), so a stale spare never reads as a refusal.
 
     Attributes:
         endpoint: where to connect.
@@ -156,13 +167,14 @@ class Connector:
         self.counter = counter
         self.spares = max(0, min(spares, limit - 1))
         self._gate = asyncio.Semaphore(max(1, limit))
-        self._idle: list[socket.socket] = []
-        self._opening = 0
-        self._connecting = 0  # fresh connections of hellos being opened: spares wait for them
-        self._wanted = 0
+        self._pools: dict[object, _Pool] = {}
+        self._acquiring = 0  # hellos waiting for a connection: spares are opened once every one has its own
         self._spare_done = asyncio.Event()  # set whenever a spare finished opening (or failed to)
         self._closed = False
         self._tasks: set[object] = set()
+
+    def _pool(self, owner: object) -> _Pool:
+        return self._pools.setdefault(owner, _Pool([]))
 
     async def _connect(self, timeout: float) -> socket.socket:
         import asyncio
@@ -188,36 +200,51 @@ class Connector:
             raise
         return sock
 
-    def prepare(self, wanted: int) -> None:
-        """Open up to ``wanted`` more connections in the background for hellos not written yet, within
-        ``spares`` (idle and opening ones count) and while the gate has room for them.
+    def prepare(self, wanted: int, owner: object = None) -> None:
+        """Open up to ``wanted`` more connections in the background for ``owner``'s hellos not written yet,
+        within ``spares`` (idle and opening ones of every owner count) and while the gate has room for them.
 
-        They are opened once the hellos' own connections are established, so they queue behind those: a
-        server that serves one connection at a time (``openssl s_server``) answers the round's hellos before
-        it sits on a spare, and the next round takes the oldest spare first.
+        Called as a round starts; the spares are opened once every hello of it has its own connection, so
+        they queue behind the round's at a server that serves one connection at a time (``openssl
+        s_server``), which then answers those first.
         """
-        self._wanted += max(0, wanted)
-        if not self._connecting:
-            self._open_wanted()
-
-    def _open_wanted(self) -> None:
         import asyncio
 
-        loop = asyncio.get_running_loop()
-        while (not self._closed and self._wanted > 0 and len(self._idle) + self._opening < self.spares
-               and not self._gate.locked()):
-            self._wanted -= 1
-            self._opening += 1
-            task = loop.create_task(self._open_spare())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        self._wanted = 0
+        pool = self._pool(owner)
+        if not pool.done:
+            pool.wanted += max(0, wanted)
+            asyncio.get_running_loop().call_soon(self._maybe_open)
 
-    async def _open_spare(self) -> None:
+    def finish(self, owner: object) -> None:
+        """``owner`` needs no more connections: its spares are closed (a server serving one connection at a
+        time would otherwise sit on them)."""
+        pool = self._pool(owner)
+        pool.done, pool.wanted = True, 0
+        while pool.idle:
+            self.release(pool.idle.pop())
+
+    def _maybe_open(self) -> None:
+        import asyncio
+
+        if self._acquiring or self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        held = sum(len(p.idle) + p.opening for p in self._pools.values())
+        for owner, pool in self._pools.items():
+            while pool.wanted > 0 and held < self.spares and not self._gate.locked():
+                pool.wanted -= 1
+                pool.opening += 1
+                held += 1
+                task = loop.create_task(self._open_spare(owner, pool))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            pool.wanted = 0
+
+    async def _open_spare(self, owner: object, pool: _Pool) -> None:
         try:
             await self._gate.acquire()
         except BaseException:
-            self._opening -= 1
+            pool.opening -= 1
             raise
         try:
             sock = await self._connect(self.endpoint.timeout)
@@ -227,41 +254,46 @@ class Connector:
                 return
             raise
         finally:
-            self._opening -= 1
+            pool.opening -= 1
             self._spare_done.set()
-        if self._closed:
+        if self._closed or pool.done:
             _close(sock)
             self._gate.release()
         else:
-            self._idle.append(sock)
+            pool.idle.append(sock)
 
-    async def acquire(self, timeout: float, wanted: Callable[[], bool] | None = None) -> tuple[socket.socket, bool]:
+    async def acquire(self, timeout: float, wanted: Callable[[], bool] | None = None,
+                      owner: object = None) -> tuple[socket.socket, bool]:
         """A connected socket (and whether it was a spare); release it with :meth:`release`.
 
         ``wanted`` is asked once a slot is free, before connecting: False raises :class:`Undetermined`
         (``cancelled``), so hellos queued behind a server's silence are dropped without a connection.
         """
-        while not self._idle and self._opening and not self._closed:
+        self._acquiring += 1
+        try:
+            return await self._acquire(timeout, wanted, self._pool(owner))
+        finally:
+            self._acquiring -= 1
+            self._maybe_open()
+
+    async def _acquire(self, timeout: float, wanted: Callable[[], bool] | None,
+                       pool: _Pool) -> tuple[socket.socket, bool]:
+        while not pool.idle and pool.opening and not self._closed:
             # A spare on its way is as quick as a fresh connection, and a fresh one would queue behind it at a
             # server that serves one connection at a time, while the spare might never be used.
             self._spare_done.clear()
             await self._spare_done.wait()
-        if self._idle:
-            return self._idle.pop(0), True  # oldest first: the order a one-connection-at-a-time server accepts them
+        if pool.idle:
+            return pool.idle.pop(0), True  # oldest first: the order a one-connection-at-a-time server accepts them
         await self._gate.acquire()
         if wanted is not None and not wanted():
             self._gate.release()
             raise Undetermined("cancelled", "no longer needed")
-        self._connecting += 1
         try:
             sock = await self._connect(timeout)
         except BaseException:
             self._gate.release()
             raise
-        finally:
-            self._connecting -= 1
-            if not self._connecting and self._wanted:
-                self._open_wanted()
         return sock, False
 
     def release(self, sock: socket.socket) -> None:
@@ -274,16 +306,16 @@ class Connector:
         self._closed = True
         for task in list(self._tasks):
             task.cancel()  # type: ignore[attr-defined]
-        while self._idle:
-            self.release(self._idle.pop())
+        for owner in list(self._pools):
+            self.finish(owner)
 
     async def exchange(self, hello: bytes, parse: Callable[[bytes], T | None], deadline: float, *,
                        on_connect: Callable[[], None] | None = None,
-                       wanted: Callable[[], bool] | None = None) -> T | None:
+                       wanted: Callable[[], bool] | None = None, owner: object = None) -> T | None:
         """:func:`exchange` on the event loop, ending by ``deadline`` (``loop.time()``) at the latest.
 
-        ``on_connect`` is called once a connection is ready (the hello is about to be sent); ``wanted`` as in
-        :meth:`acquire`.
+        ``on_connect`` is called once a connection is ready (the hello is about to be sent); ``wanted`` and
+        ``owner`` (whose spares it may take) as in :meth:`acquire`.
         """
         import asyncio
 
@@ -292,7 +324,7 @@ class Connector:
             left = deadline - loop.time()
             if left <= 0:
                 raise Undetermined("timeout", "the target's deadline was reached")
-            sock, spare = await self.acquire(min(self.endpoint.timeout, left), wanted)
+            sock, spare = await self.acquire(min(self.endpoint.timeout, left), wanted, owner)
             if on_connect is not None and not attempt:
                 on_connect()
             try:
