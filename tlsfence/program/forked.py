@@ -60,11 +60,7 @@ def run_forked(fn: Callable[[], T], *, what: str = "the child") -> T:
     """
     if not forking():
         return fn()
-    for stream in (sys.stdout, sys.stderr):  # buffered text would otherwise be written twice
-        try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
+    _flush()  # text buffered before the fork would otherwise be written twice
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -112,15 +108,19 @@ def _child(fn: Callable[[], object], write_fd: int) -> None:
             data = pickle.dumps(("error", f"{type(e).__name__} sending the result: {e}", traceback.format_exc()))
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(data)
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError, AttributeError):
-                pass
+        _flush()  # os._exit does not: the program's own output
     except BaseException:
         code = 70
     finally:
         os._exit(code)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # closed or replaced streams
+            pass
 
 
 def _fresh_event_loop() -> None:
