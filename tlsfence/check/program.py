@@ -178,6 +178,8 @@ def bulk_collection(*, off: bool = False) -> Iterator[None]:
 def run_project(project: Project, *, preview: bool = False) -> list[Registration]:
     """Run the program under mocks in a child process (:mod:`tlsfence.program.forked`): its registrations,
     wire-encoded; any failure, and a child that dies, becomes a one-line :class:`ProgramError`."""
+    import pulumi.runtime.mocks  # noqa: F401  (imported here once: every stack's child starts with the SDK loaded)
+
     try:
         return run_forked(lambda: _run_here(project, preview), what="the program")
     except ChildExit as e:
