@@ -16,7 +16,7 @@ import pytest
 from tests.probe.fakes import ALERT_ILLEGAL_PARAMETER, ALERT_PROTOCOL_VERSION, FakeServer, Hello, server_hello
 from tests.probe.servers import Pki, s_client_accepted
 from tlsfence.probe.cli import run_verify
-from tlsfence.probe.enumerate import SLACK, SPARES, Enumerator, deal, offered_codes, opening
+from tlsfence.probe.enumerate import SLACK, SPARES, Enumerator, deal, fd_budget, offered_codes, opening
 from tlsfence.probe.net import Endpoint
 from tlsfence.suites import registry
 
@@ -242,3 +242,23 @@ def test_sslv2_server_hello_lists_the_shared_specs():
         assert results["TLSv1.2"].status == "refused"
     finally:
         fake.stop()
+
+
+@pytest.mark.parametrize(("soft", "budget"), [
+    (1024, 120),  # the common soft limit: 8 targets x 120 connections + 64 for the rest
+    (20000, 2492),
+    (100, 16),  # never below 16
+])
+def test_connections_per_target_fit_the_file_descriptor_limit(monkeypatch, soft, budget):
+    import resource
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (soft, resource.RLIM_INFINITY))
+    assert fd_budget() == budget
+    assert Enumerator(Endpoint("127.0.0.1", 1, None, 1), concurrency=256).concurrency == min(256, budget)
+
+
+def test_no_file_descriptor_limit_leaves_the_concurrency_asked_for(monkeypatch):
+    import resource
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    assert Enumerator(Endpoint("127.0.0.1", 1, None, 1), concurrency=200).concurrency == 200

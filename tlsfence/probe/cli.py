@@ -50,7 +50,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--deadline", type=float, default=30.0,
                    help="seconds one target may take in all; what is still undetermined then is unverifiable "
                         "(default 30)")
-    p.add_argument("--concurrency", type=int, default=128, help="simultaneous connections per target (default 128)")
+    p.add_argument("--concurrency", type=int, default=256,
+                   help="simultaneous connections per target (default 256, at most 256; fewer if the file-descriptor "
+                        "limit is low)")
     p.add_argument("--ca-file", help="PEM file of private roots trusted besides Mozilla's (reported as private-ca)")
     p.add_argument("--no-revocation", action="store_true",
                    help="do not ask OCSP responders or fetch CRLs (air-gapped runs); revocation is 'not checked'")
@@ -158,7 +160,7 @@ def _read_targets(path: str) -> list[tuple[str, int]]:
 
 def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
                ip: str | None = None, profile: str | None = None, strict: bool = False,
-               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 128,
+               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 256,
                cafile: str | None = None, split_ways: int = 16, revocation: bool = True,
                resolve: Sequence[str] = (), out: TextIO | None = None, err: TextIO | None = None,
                deadline: float = 30.0, output_file: str | None = None, quiet: bool = False,

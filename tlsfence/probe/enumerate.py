@@ -9,17 +9,18 @@ hello of a round sent at once and the next round planned from all the answers:
   1.2) one per hello, which settles them at once, and deals the rest into ``TAIL_WAYS`` bundles (commonest
   first, round-robin, so each bundle meets about one accepted suite). TLS 1.2 and 1.3, which nearly every
   server accepts, open this way from the first hello; the older versions first send one full hello (one
-  connection when refused, as on most servers) and open on the rest after it accepted;
+  connection when refused, as on most servers) and open on the rest after it accepted, in bundles of about
+  ``PART`` (a server that still speaks them tends to accept many suites there);
 - a bundle that named a suite leaves a remainder: offered whole again while few bundles accept (a sparse
   server: one more refusal ends it), dealt into parts of ``PART`` once most bundles accept (a dense server),
   offered one per hello once ``SINGLE`` suites or fewer are left;
 - every version keeps to ``2 × accepted + SLACK`` connections: a split that would exceed it is not made (the
   remainder is offered whole, as a plain chain would), so the count stays bounded whatever the server.
 
-Rounds therefore stay at 1-2 on servers with a few common suites and about 3 plus the older versions' first
-hello on servers with ~100. Everything runs on one event loop (no thread per hello, no lock), under a
-per-target connection cap and deadline; while a round is on the wire the connections its answers will
-likely need are opened ahead (``Connector.prepare``), so later rounds cost one round trip, not two.
+Rounds therefore stay at 1-2 on servers with a few common suites and about 3 on servers with ~100. Everything runs
+on one event loop (no thread per hello, no lock), under a per-target connection cap and deadline; while a round is
+on the wire the connections its answers will likely need are opened ahead (``Connector.prepare``), so later rounds
+cost one round trip, not two.
 
 Robustness rules from the notes: an unoffered pick switches that bundle to one suite per hello (testssl.sh
 #793); a refused hello of more than 127 suites is retried in chunks (testssl.sh #806, #189); a timeout, reset
@@ -62,14 +63,30 @@ SINGLE = 3
 PART = 4
 DENSE = 0.5
 #: Connections a version may use beyond 2 × its accepted suites (the opening round is 36 at most).
-SLACK = 64
-#: Connections pre-opened at most at any time (see ``Connector.prepare``): the waste is bounded by it.
-SPARES = 64
-DEFAULT_CONCURRENCY = 128
+SLACK = 80
+#: Connections pre-opened at most at any time (see ``Connector.prepare``): the waste is bounded by it. More
+#: is not faster: on a server with ~110 suites the widest round already has ~180 hellos in flight.
+SPARES = 32
+#: Simultaneous connections per target: the widest round of a server with ~110 suites (~180 hellos) fits.
+DEFAULT_CONCURRENCY = 256
 DEFAULT_DEADLINE = 30.0
 ALERT_PROTOCOL_VERSION = 70  # the version itself is refused: no point retrying with fewer suites
 #: ``--split-ways``: anything above 1 is the adaptive rounds above; 1 is plain elimination chains.
 SPLIT_WAYS = TAIL_WAYS
+
+
+def fd_budget(parallel: int = 8) -> int:
+    """Connections one target may hold so that ``parallel`` targets probed at once stay inside the process's
+    file-descriptor limit (a soft limit of 1024 is common: then 120 each), at least 16."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):  # not POSIX: no limit known
+        return 1 << 16
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 16
+    return max(16, (soft - 64) // parallel)
 
 
 def offered_codes(protocol: str) -> list[int]:
@@ -181,7 +198,7 @@ class Enumerator:
                  deadline: float = DEFAULT_DEADLINE, spares: int | None = None) -> None:
         self.endpoint = endpoint
         self.split_ways = max(1, split_ways)
-        self.concurrency = max(1, concurrency)
+        self.concurrency = max(1, min(concurrency, fd_budget()))
         self.deadline = deadline
         self.spares = (SPARES if self.split_ways > 1 else 0) if spares is None else spares
         self.counter = Counter()
@@ -251,7 +268,10 @@ class Enumerator:
             await self._one_by_one(chain, codes, first.cipher, 2)
             return
         chain.add(first.cipher)
-        await self._rounds(chain, opening([c for c in codes if c != first.cipher], self.split_ways), 2)
+        rest = [c for c in codes if c != first.cipher]
+        # A server of older versions: bundles of about PART suites, so the remainders are settled one per hello
+        # in the round after (a version that is rarely accepted can afford the connections).
+        await self._rounds(chain, opening(rest, max(self.split_ways, -(-len(rest) // PART))), 2)
 
     async def _rounds(self, chain: _Chain, plan: list[list[int]], depth: int) -> None:
         """Offer every set of ``plan`` at once, plan the next round from the answers, until nothing is left.
