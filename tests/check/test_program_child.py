@@ -1,22 +1,28 @@
 """The program runs in a forked child (``tlsfence.program.forked``): same registrations as in-process, its side
-effects stay in the child, and a child that dies or exits early is one clear ProgramError (exit 2)."""
+effects stay in the child, and a child that dies or exits early is one clear ProgramError (exit 2).
+
+Only a single-threaded process forks, so the fork cases run in a fresh interpreter (as the ``tlsfence`` command
+does), never inside this test process, whose other tests leave servers and gRPC channels running.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 
-from tlsfence.check.program import ProgramError, load_project, run_project
-from tlsfence.errors import InputError
+from tlsfence.check.program import load_project, run_project
 from tlsfence.program import forked
 from tlsfence.program.recorder import UNKNOWN_SENTINEL
 
 ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 120
 LISTENER = '''
 import os, sys
 import pulumi
@@ -29,6 +35,21 @@ aws.lb.Listener("l", load_balancer_arn=lb.arn, port=443, protocol="HTTPS", certi
                 ssl_policy="ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
                 default_actions=[{"type": "fixed-response", "fixed_response": {"content_type": "text/plain"}}])
 '''
+#: Runs in a fresh interpreter: the project's registrations (or the error) and what leaked, as JSON on stdout.
+DRIVER = '''
+import json, os, sys
+from pathlib import Path
+from tlsfence.check.program import ProgramError, load_project, run_project
+from tlsfence.program import forked
+out = {"forking": forked.forking()}
+try:
+    regs = run_project(load_project(Path(sys.argv[1])), preview=sys.argv[2] == "preview")
+    out["regs"] = [[r.type, r.name, r.urn, r.inputs, r.outputs, r.property_dependencies] for r in regs]
+except ProgramError as e:
+    out["error"] = str(e)
+out["leaked"] = "TLSFENCE_CHILD_TEST" in os.environ or "tlsfence_child_test_marker" in sys.modules
+print("\\n" + json.dumps(out))
+'''
 
 
 def project(tmp_path: Path, body: str) -> Path:
@@ -37,28 +58,34 @@ def project(tmp_path: Path, body: str) -> Path:
     return tmp_path
 
 
-def test_child_and_in_process_record_the_same_and_side_effects_stay_in_the_child(tmp_path, monkeypatch, capfd):
-    assert forked.forking()
-    proj = load_project(project(tmp_path, LISTENER))
-    regs = run_project(proj)
-    assert "TLSFENCE_CHILD_TEST" not in os.environ and "tlsfence_child_test_marker" not in sys.modules
-    assert capfd.readouterr().out.count("program output") == 1  # the child's buffer flushed once, not lost
-    by_name = {r.name: r for r in regs}
-    assert by_name["l"].inputs["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
-    assert by_name["l"].inputs["loadBalancerArn"].startswith("arn:aws:lb:")  # joins by value still work
-    assert by_name["l"].property_dependencies["loadBalancerArn"] == [by_name["lb"].urn]
-    monkeypatch.setenv(forked.IN_PROCESS_ENV, "1")
-    assert not forked.forking()
-    here = run_project(proj)
-    assert [(r.type, r.urn, r.inputs, r.outputs, r.property_dependencies) for r in here] == \
-        [(r.type, r.urn, r.inputs, r.outputs, r.property_dependencies) for r in regs]
-    assert os.environ.pop("TLSFENCE_CHILD_TEST") == "leaked"  # in-process, the program's effects are ours
-    sys.modules.pop("tlsfence_child_test_marker")
+def drive(directory: Path, preview: bool = False, **env: str) -> tuple[dict, str]:
+    """Run the driver in a fresh interpreter; its JSON result and everything else it printed."""
+    run = subprocess.run([sys.executable, "-c", DRIVER, str(directory), "preview" if preview else "run"],
+                         capture_output=True, text=True, timeout=TIMEOUT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    assert run.returncode == 0, run.stderr
+    before, _, last = run.stdout.rstrip("\n").rpartition("\n")
+    return json.loads(last), before
+
+
+def test_child_and_in_process_record_the_same_and_side_effects_stay_in_the_child(tmp_path):
+    directory = project(tmp_path, LISTENER)
+    child, printed = drive(directory)
+    assert child["forking"] is True and child["leaked"] is False
+    assert printed.count("program output") == 1  # the child's buffer flushed once, not lost
+    by_name = {r[1]: r for r in child["regs"]}
+    assert by_name["l"][3]["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+    assert by_name["l"][3]["loadBalancerArn"].startswith("arn:aws:lb:")  # joins by value still work
+    assert by_name["l"][5]["loadBalancerArn"] == [by_name["lb"][2]]
+    here, printed = drive(directory, **{forked.IN_PROCESS_ENV: "1"})
+    assert here["forking"] is False and here["leaked"] is True  # in-process, the program's effects are ours
+    assert here["regs"] == child["regs"] and printed.count("program output") == 1
 
 
 def test_preview_unknowns_cross_the_pipe_as_the_engine_sentinel(tmp_path):
-    regs = run_project(load_project(project(tmp_path, LISTENER)), preview=True)
-    assert {r.name: r for r in regs}["l"].inputs["loadBalancerArn"] == UNKNOWN_SENTINEL
+    child, _ = drive(project(tmp_path, LISTENER), preview=True)
+    assert child["forking"] is True
+    assert {r[1]: r for r in child["regs"]}["l"][3]["loadBalancerArn"] == UNKNOWN_SENTINEL
 
 
 @pytest.mark.parametrize(("body", "message"), [
@@ -68,37 +95,65 @@ def test_preview_unknowns_cross_the_pipe_as_the_engine_sentinel(tmp_path):
     ("raise KeyError('boom')\n", "the program failed: KeyError: 'boom'"),
 ])
 def test_a_child_that_ends_early_is_one_program_error(tmp_path, body, message):
-    proj = load_project(project(tmp_path, body))
-    with pytest.raises(ProgramError) as err:
-        run_project(proj)
-    assert str(err.value).endswith(message)
+    directory = project(tmp_path, body)
+    child, _ = drive(directory)
+    assert child["forking"] is True and child["error"].endswith(message)
     if "before" in message or "signal" in message:
-        assert str(err.value).startswith(f"{proj.main}: ")
+        assert child["error"].startswith(f"{directory / '__main__.py'}: ")
 
 
 def test_cli_exit_2_and_one_line_when_the_program_exits_early(tmp_path):
     project(tmp_path, "import os\nos._exit(0)\n")
     run = subprocess.run([sys.executable, "-m", "tlsfence", "check", str(tmp_path)], capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                         timeout=TIMEOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr == f"tlsfence: error: {tmp_path / '__main__.py'}: the program exited with status 0 before " \
                          "it finished\n"
 
 
-def _bug() -> None:
+def test_a_process_with_threads_runs_the_program_in_process(tmp_path):
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait, args=(30,), daemon=True)
+    worker.start()
+    try:
+        assert forked.forking() is False
+        regs = run_project(load_project(project(tmp_path, LISTENER)))
+    finally:
+        stop.set()
+        worker.join(5)
+    assert os.environ.pop("TLSFENCE_CHILD_TEST") == "leaked"  # it ran here
+    sys.modules.pop("tlsfence_child_test_marker")
+    assert {r.name: r for r in regs}["l"].inputs["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+
+
+ERRORS = '''
+import json, pickle
+from tlsfence.errors import InputError
+from tlsfence.program import forked
+out = {"forking": forked.forking()}
+def bug():
     raise ZeroDivisionError("in the child")
-
-
-def _input_error() -> None:
+def bad_input():
     raise InputError("bad field x.y")
+for name, fn in (("bug", bug), ("input", bad_input), ("unpicklable", lambda: (lambda: None)),
+                 ("plain", lambda: {"a": [1, 2.0, None]})):
+    try:
+        out[name] = ["ok", forked.run_forked(fn)]
+    except Exception as e:
+        out[name] = [type(e).__name__, str(e), type(e.__cause__).__name__, str(e.__cause__)]
+print(json.dumps(out))
+'''
 
 
 def test_errors_cross_the_pipe():
-    with pytest.raises(forked.ChildError, match=r"^ZeroDivisionError: in the child$") as err:
-        forked.run_forked(_bug)
-    assert isinstance(err.value.__cause__, forked.ChildTraceback) and "_bug" in str(err.value.__cause__)
-    with pytest.raises(InputError, match="bad field x.y"):  # tlsfence's own errors keep their type (exit 2)
-        forked.run_forked(_input_error)
-    with pytest.raises(forked.ChildError, match="sending the result"):
-        forked.run_forked(lambda: (lambda: None))  # a result that does not pickle
-    assert forked.run_forked(lambda: {"a": [1, 2.0, None]}) == {"a": [1, 2.0, None]}
+    run = subprocess.run([sys.executable, "-c", ERRORS], capture_output=True, text=True, timeout=TIMEOUT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["forking"] is True
+    kind, message, cause, text = out["bug"]
+    assert (kind, message, cause) == ("ChildError", "ZeroDivisionError: in the child", "ChildTraceback")
+    assert "in bug" in text and "Traceback" in text  # the child's traceback, for --debug
+    assert out["input"][:2] == ["InputError", "bad field x.y"]  # tlsfence's own errors keep their type (exit 2)
+    assert out["unpicklable"][0] == "ChildError" and "sending the result" in out["unpicklable"][1]
+    assert out["plain"] == ["ok", {"a": [1, 2.0, None]}]

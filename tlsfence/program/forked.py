@@ -11,8 +11,8 @@ the program's side effects (``sys.modules``, working directory, environment, the
 of the caller's process, and a program that calls ``os._exit`` or dies on a signal is reported, not fatal.
 
 The result crosses a pipe pickled: it must be plain data (``check`` sends wire-encoded registrations).
-Where ``os.fork`` does not exist (Windows), or ``TLSFENCE_IN_PROCESS=1`` is set, the function runs in the
-caller's process instead, with the same result.
+Where forking is not safe or possible (a process with more than one thread, no ``/proc``, Windows), or
+``TLSFENCE_IN_PROCESS=1`` is set, the function runs in the caller's process instead, with the same result.
 """
 
 from __future__ import annotations
@@ -47,8 +47,20 @@ class ChildExit(TlsfenceError):
 
 
 def forking() -> bool:
-    """Whether :func:`run_forked` will fork (it runs in-process otherwise)."""
-    return hasattr(os, "fork") and os.environ.get(IN_PROCESS_ENV, "") not in ("1", "true", "yes")
+    """Whether :func:`run_forked` will fork (it runs in-process otherwise).
+
+    Only a process with a single thread forks: POSIX leaves a child of a threaded process only async-signal-
+    safe calls, and it is not a theory here (a gRPC channel's C threads, restarted by gRPC's fork handlers,
+    crashed one such child with SIGSEGV). The ``tlsfence`` command has one thread when it runs a program; a
+    library caller with threads (a test suite with servers, a gRPC client) gets the in-process run, slower on
+    very large programs, same result. Threads are counted by the kernel (``/proc/self/task``: C threads too).
+    """
+    if not hasattr(os, "fork") or os.environ.get(IN_PROCESS_ENV, "") in ("1", "true", "yes"):
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no procfs (macOS, BSDs): threads the kernel knows of cannot be counted, so do not fork
+        return False
 
 
 def run_forked(fn: Callable[[], T], *, what: str = "the child") -> T:
