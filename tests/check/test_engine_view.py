@@ -3,7 +3,7 @@ pulumi-policy's conversion then float64 numbers give (``from_wire``), and leaves
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tlsfence.check.report import _engine, _numbers
@@ -20,6 +20,7 @@ VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
 
 
 @given(st.dictionaries(KEYS.filter(lambda k: k != SIG_KEY), VALUES, max_size=6))
+@example(props={"__meta": {SIG_KEY: None}})  # a bad signature under a dropped key: pulumi-policy still refuses
 def test_fast_path_equals_the_servicers_conversion(props):
     try:
         slow = _numbers(from_wire(props))

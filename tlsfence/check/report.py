@@ -100,7 +100,8 @@ def _fast(value: Any) -> Any:
     if kind is dict:
         if SIG_KEY in value:
             raise _Special
-        return {k: _fast(v) for k, v in value.items() if not k.startswith("__")}
+        items = [(k, _fast(v)) for k, v in value.items()]  # "__" keys too: the servicer reads them, then drops
+        return {k: v for k, v in items if not k.startswith("__")}
     if kind is list:
         return [_fast(v) for v in value]
     if kind is float or kind is bool or value is None:
