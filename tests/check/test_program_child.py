@@ -135,12 +135,23 @@ def bug():
     raise ZeroDivisionError("in the child")
 def bad_input():
     raise InputError("bad field x.y")
+class Odd(InputError):
+    def __init__(self, a, b):
+        super().__init__(f"{a} {b}")
+def odd():
+    raise Odd(1, 2)
 for name, fn in (("bug", bug), ("input", bad_input), ("unpicklable", lambda: (lambda: None)),
-                 ("plain", lambda: {"a": [1, 2.0, None]})):
+                 ("plain", lambda: {"a": [1, 2.0, None]}), ("odd", odd)):
     try:
         out[name] = ["ok", forked.run_forked(fn)]
     except Exception as e:
         out[name] = [type(e).__name__, str(e), type(e.__cause__).__name__, str(e.__cause__)]
+real = pickle.dumps
+pickle.dumps = lambda message, protocol=None: real(message, protocol)[:7]  # the child dies mid-write
+try:
+    forked.run_forked(lambda: {"a": 1})
+except Exception as e:
+    out["cut"] = [type(e).__name__, str(e)]
 print(json.dumps(out))
 '''
 
@@ -157,3 +168,5 @@ def test_errors_cross_the_pipe():
     assert out["input"][:2] == ["InputError", "bad field x.y"]  # tlsfence's own errors keep their type (exit 2)
     assert out["unpicklable"][0] == "ChildError" and "sending the result" in out["unpicklable"][1]
     assert out["plain"] == ["ok", {"a": [1, 2.0, None]}]
+    assert out["odd"][0] == "ChildError" and "sending the result" in out["odd"][1]  # it would not unpickle here
+    assert out["cut"] == ["ChildExit", "the child ended before its result was complete (status 0)"]

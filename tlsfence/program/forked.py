@@ -50,8 +50,8 @@ def forking() -> bool:
     """Whether :func:`run_forked` will fork (it runs in-process otherwise).
 
     Only a process with a single thread forks: POSIX leaves a child of a threaded process only async-signal-
-    safe calls, and it is not a theory here (a gRPC channel's C threads, restarted by gRPC's fork handlers,
-    crashed one such child with SIGSEGV). The ``tlsfence`` command has one thread when it runs a program; a
+    safe calls, and it is not a theory here (a child forked while a gRPC channel's C threads ran in the parent
+    crashed with SIGSEGV). The ``tlsfence`` command has one thread when it runs a program; a
     library caller with threads (a test suite with servers, a gRPC client) gets the in-process run, slower on
     very large programs, same result. Threads are counted by the kernel (``/proc/self/task``: C threads too).
     """
@@ -93,7 +93,10 @@ def run_forked(fn: Callable[[], T], *, what: str = "the child") -> T:
                 raise KeyboardInterrupt
             raise ChildExit(f"{what} was killed by signal {signal.Signals(sig).name}")
         raise ChildExit(f"{what} exited with status {os.waitstatus_to_exitcode(status)} before it finished")
-    kind, value, text = pickle.loads(payload)
+    try:
+        kind, value, text = pickle.loads(payload)
+    except Exception:  # cut short (the child died while writing): no result to trust
+        raise ChildExit(f"{what} ended before its result was complete (status {status})") from None
     if kind == "ok":
         return value
     if kind == "raise":
@@ -116,6 +119,8 @@ def _child(fn: Callable[[], object], write_fd: int) -> None:
             message = ("error", f"{type(e).__name__}: {e}", traceback.format_exc())
         try:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            if message[0] == "raise":
+                pickle.loads(data)  # an exception class whose arguments do not round-trip fails here, not there
         except Exception as e:  # an exception or result that does not pickle
             data = pickle.dumps(("error", f"{type(e).__name__} sending the result: {e}", traceback.format_exc()))
         with os.fdopen(write_fd, "wb") as pipe:
