@@ -100,18 +100,9 @@ def _exchange(endpoint: Endpoint, hello: bytes, parse: Callable[[bytes], T | Non
             if left <= 0:
                 raise Undetermined("timeout", f"no complete answer within {endpoint.timeout:g} s")
             sock.settimeout(left)
-            chunk = sock.recv(65536)
-            if not chunk:
-                if data:
-                    raise Undetermined("truncated", f"connection closed after {len(data)} bytes")
-                return None
-            data += chunk
-            try:
-                message = parse(data)
-            except ProtocolError as e:
-                raise Undetermined("protocol", str(e)) from e
-            if message is not None:
-                return message
+            data, message = _absorb(data, sock.recv(65536), parse)
+            if message is not _MORE:
+                return message  # type: ignore[return-value]
         raise Undetermined("protocol", f"no complete answer in {MAX_READ} bytes")
     except TimeoutError as e:
         raise Undetermined("timeout", f"no complete answer within {endpoint.timeout:g} s") from e
@@ -121,6 +112,26 @@ def _exchange(endpoint: Endpoint, hello: bytes, parse: Callable[[bytes], T | Non
         raise Undetermined("reset", f"connection error: {e.strerror or e}") from e
     finally:
         _close(sock)
+
+
+#: :func:`_absorb`'s answer when the reply is not complete yet.
+_MORE = object()
+
+
+def _absorb(data: bytes, chunk: bytes, parse: Callable[[bytes], T | None]) -> tuple[bytes, T | None | object]:
+    """One received chunk, for the blocking and the asyncio readers alike: ``(data so far, reply)`` where the
+    reply is the parsed message, None for a close before any byte, or ``_MORE`` to read on. A close after
+    some bytes is ``truncated``; a reply that does not parse is ``protocol``."""
+    if not chunk:
+        if data:
+            raise Undetermined("truncated", f"connection closed after {len(data)} bytes")
+        return data, None
+    data += chunk
+    try:
+        message = parse(data)
+    except ProtocolError as e:
+        raise Undetermined("protocol", str(e)) from e
+    return data, _MORE if message is None else message
 
 
 def _close(sock: socket.socket) -> None:
@@ -360,18 +371,9 @@ async def _exchange_async(loop: object, sock: socket.socket, hello: bytes, parse
         async with asyncio.timeout_at(min(now + timeout, deadline)):
             await loop.sock_sendall(sock, hello)  # type: ignore[attr-defined]
             while len(data) < MAX_READ:
-                chunk = await loop.sock_recv(sock, 65536)  # type: ignore[attr-defined]
-                if not chunk:
-                    if data:
-                        raise Undetermined("truncated", f"connection closed after {len(data)} bytes")
-                    return None
-                data += chunk
-                try:
-                    message = parse(data)
-                except ProtocolError as e:
-                    raise Undetermined("protocol", str(e)) from e
-                if message is not None:
-                    return message
+                data, message = _absorb(data, await loop.sock_recv(sock, 65536), parse)  # type: ignore[attr-defined]
+                if message is not _MORE:
+                    return message  # type: ignore[return-value]
             raise Undetermined("protocol", f"no complete answer in {MAX_READ} bytes")
     except TimeoutError as e:
         why = "before the target's deadline" if cut_by_deadline else f"within {timeout:g} s"
