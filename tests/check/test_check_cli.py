@@ -25,6 +25,13 @@ def check(*args: str, cwd: Path = h.ROOT) -> subprocess.CompletedProcess:
                           text=True, timeout=TIMEOUT, env=env)
 
 
+def failing_report(program: str) -> dict:
+    """``check PROGRAM --format json`` on a program with mandatory violations: exit 1 and its JSON report."""
+    run = check(str(PROGRAMS / program), "--format", "json")
+    assert run.returncode == 1, run.stderr
+    return json.loads(run.stdout)
+
+
 def table(report: dict) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
     names = {e["urn"]: e["name"] for e in report["exposures"]}
@@ -34,9 +41,7 @@ def table(report: dict) -> dict[str, list[tuple[str, str]]]:
 
 
 def test_aws_program_json():
-    run = check(str(PROGRAMS / "aws_mix"), "--format", "json")
-    assert run.returncode == 1, run.stderr
-    report = json.loads(run.stdout)
+    report = failing_report("aws_mix")
     assert table(report) == h.AWS_EXPECTED
     by_name = {(e["name"], e["exposure"]): e for e in report["exposures"]}
     absent = by_name[("https-absent", "HTTPS listener :8443")]
@@ -89,9 +94,7 @@ def test_stack_config_and_overrides():
 
 def test_no_stack_checks_every_stack_file():
     """``configured`` has a legacy stack (ELBSecurityPolicy-2016-08) and a prod one: both run, legacy fails."""
-    run = check(str(PROGRAMS / "configured"), "--format", "json")
-    assert run.returncode == 1, run.stderr
-    report = json.loads(run.stdout)
+    report = failing_report("configured")
     assert report["summary"] == {"stacks": ["legacy", "prod"], "mandatory": 1, "advisory": 1, "passed": False}
     by_stack = {s["stack"]: s for s in report["stacks"]}
     assert [(v["policy"], v["level"]) for v in by_stack["legacy"]["violations"]] == [h.ELB]
@@ -172,9 +175,7 @@ def test_from_preview_and_from_state():
 
 
 def test_gcp_load_balancer_program(tmp_path):
-    run = check(str(PROGRAMS / "gcp_lb"), "--format", "json")
-    assert run.returncode == 1, run.stderr
-    report = json.loads(run.stdout)
+    report = failing_report("gcp_lb")
     assert table(report) == h.GCP_LB_EXPECTED
     by_name = {e["name"]: e for e in report["exposures"]}
     rule = by_name["fr-internal"]
@@ -229,9 +230,7 @@ def test_internet_facing_only_drops_the_internal_listener(tmp_path):
 
 
 def test_managed_program_every_family_fails_closed_and_controls_pass():
-    run = check(str(PROGRAMS / "managed_mix"), "--format", "json")
-    assert run.returncode == 1, run.stderr
-    report = json.loads(run.stdout)
+    report = failing_report("managed_mix")
     assert table(report) == h.MANAGED_EXPECTED
     by_name: dict[str, list[dict]] = {}
     for e in report["exposures"]:
@@ -257,9 +256,7 @@ def test_managed_program_every_family_fails_closed_and_controls_pass():
 
 
 def test_api_gateway_mappings_program():
-    run = check(str(PROGRAMS / "apigw_mappings"), "--format", "json")
-    assert run.returncode == 1, run.stderr
-    report = json.loads(run.stdout)
+    report = failing_report("apigw_mappings")
     assert table(report) == h.APIGW_MAP_EXPECTED
     by_name = {e["name"]: e for e in report["exposures"]}
     legacy = by_name["map-default"]

@@ -103,28 +103,25 @@ def _json_report(code: int, out: str) -> None:
 # ---- surfaces -------------------------------------------------------------------------------------------------
 
 
-def preview_file(raw: bytes) -> None:
+def _cli_file(surface: str, option: str, filename: str, raw: bytes) -> None:
+    """``check OPTION FILE``: a file that is not strict JSON exits 2 naming the file; otherwise 0/1/2."""
     with _workdir() as tmp:
-        path = tmp / "preview.json"
+        path = tmp / filename
         path.write_bytes(raw)
-        code, out, err = judged("preview files", ["check", "--from-preview", str(path), "--format", "json"], {0, 1, 2},
+        code, out, err = judged(surface, ["check", option, str(path), "--format", "json"], {0, 1, 2},
                                 must=None if _strict_json(raw) else 2)
         if code == 2:
             assert err.startswith(f"tlsfence: error: {path}"), err
         else:
             _json_report(code, out)
+
+
+def preview_file(raw: bytes) -> None:
+    _cli_file("preview files", "--from-preview", "preview.json", raw)
 
 
 def state_file(raw: bytes) -> None:
-    with _workdir() as tmp:
-        path = tmp / "state.json"
-        path.write_bytes(raw)
-        code, out, err = judged("state files", ["check", "--from-state", str(path), "--format", "json"], {0, 1, 2},
-                                must=None if _strict_json(raw) else 2)
-        if code == 2:
-            assert err.startswith(f"tlsfence: error: {path}"), err
-        else:
-            _json_report(code, out)
+    _cli_file("state files", "--from-state", "state.json", raw)
 
 
 def profile_file(case: tuple[str, bytes]) -> None:
