@@ -23,7 +23,6 @@ import json
 import math
 import os
 import stat
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -276,6 +275,8 @@ def load_yaml(path: str | os.PathLike[str], *, limit: int = MAX_SMALL_BYTES, wha
 
 def parse_toml(text: str, where: str) -> Any:
     """TOML text → checked plain data (TOML dates and times are refused: nothing tlsfence reads is a date)."""
+    import tomllib  # here, not at the top: it brings datetime and ~3 ms of start-up that every command would pay
+
     try:
         value = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -166,20 +166,22 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
                deadline: float = 30.0, output_file: str | None = None, quiet: bool = False,
                sarif_root: str | None = None) -> int:
     """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""
-    # Imported here so that building the CLI parser does not load cryptography for other commands.
-    from tlsfence.cli.output import emit
-    from tlsfence.probe.output import render
+    # Imported here so that building the CLI parser does not load the prober for other commands; the writers and
+    # SARIF only when they are used, after the probing (tests/probe/test_startup.py).
     from tlsfence.probe.report import TargetResult
     from tlsfence.probe.verify import VerifyOptions, verify_target
     from tlsfence.probe.wire import encode_sni
-    from tlsfence.sarif import repository_root
 
     out = out or sys.stdout
     err = err or sys.stderr
     from_file = _read_targets(targets_file) if targets_file else []
     names = list(targets) + [name for name, _ in from_file]
     positions = {name: (targets_file, line) for name, line in from_file}
-    root = repository_root(sarif_root, Path(targets_file).parent if targets_file else ".") if fmt == "sarif" else None
+    root = None
+    if fmt == "sarif":
+        from tlsfence.sarif import repository_root
+
+        root = repository_root(sarif_root, Path(targets_file).parent if targets_file else ".")
     if not names:
         raise InputError("no target given: pass HOST[:PORT] or --targets-file FILE")
     options = VerifyOptions(**_options(profile, allow_tls13_only, timeout, concurrency, cafile, split_ways,
@@ -216,6 +218,9 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
         results = list(pool.map(one, jobs))
     if progress:
         err.write("\r\x1b[K")
+    from tlsfence.cli.output import emit
+    from tlsfence.probe.output import render
+
     text = render(results, fmt, strict=strict, positions=positions, root=root)
     emit(argparse.Namespace(output_file=output_file, quiet=quiet), text, fmt=fmt, out=out)
     failing = {"nonconforming", "unverifiable"} | ({"conforming-with-excess"} if strict else set())

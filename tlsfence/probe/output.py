@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from tlsfence.probe.report import TargetResult
-from tlsfence.sarif import artifact_uri, fingerprint, repository_root, rule_properties, sarif_log
 from tlsfence.suites import PROTOCOLS
 
 #: SARIF rules: (id, name, short description, default level).
@@ -79,6 +78,8 @@ def text(result: TargetResult) -> str:
 def location(result: TargetResult, positions: Mapping[str, tuple[str, int]] | None = None,
              root: Path | None = None) -> dict[str, Any]:
     """The endpoint as a logical location; plus the targets-file line that named it, relative to ``root``."""
+    from tlsfence.sarif import artifact_uri, repository_root  # SARIF only: text and JSON reports never load it
+
     host = result.sni or result.ip
     host = f"[{host}]" if ":" in host else host
     location: dict[str, Any] = {"logicalLocations": [{"name": result.target, "kind": "resource",
@@ -98,6 +99,8 @@ def sarif(results: Sequence[TargetResult], *, strict: bool = False,
     A target read from ``--targets-file`` is located at its line there (relative to ``root``, the repository
     root); a target from the command line has no file, only its URL as a logical location.
     """
+    from tlsfence.sarif import fingerprint, repository_root, rule_properties, sarif_log
+
     positions = positions or {}
     root = root if root is not None else repository_root()
     out: list[dict[str, Any]] = []
