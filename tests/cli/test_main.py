@@ -82,3 +82,14 @@ def test_console_entry_exit_code_is_the_process_status(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert out.stderr == (f"tlsfence: error: {bad}: steps[0].newState.urn: expected a URN "
                           "'urn:pulumi:STACK::PROJECT::TYPE::NAME', got 5\n")
+
+
+def test_the_collector_is_tuned_for_the_own_command_line_only():
+    """A library caller (``main(argv)``) keeps its collector as it was; the CLI process's own run tunes it."""
+    code = ("import gc, sys\nfrom tlsfence.cli.main import YOUNG_GC_THRESHOLD, main\n"
+            "default = gc.get_threshold()\nmain(['--version'])\nlibrary = gc.get_threshold()\n"
+            "sys.argv = ['tlsfence', '--version']\nmain()\n"
+            "print(default == library, gc.get_threshold() == (YOUNG_GC_THRESHOLD, *default[1:]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "True True"

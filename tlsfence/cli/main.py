@@ -10,6 +10,8 @@ uncaught exception is 1). ``--debug``, anywhere before ``--``, prints the traceb
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import importlib
 import sys
 import traceback
@@ -83,8 +85,29 @@ def _split_debug(argv: list[str]) -> tuple[list[str], bool]:
     return rest, len(rest) != len(argv)
 
 
+#: Allocations between two young-generation collections in the CLI's own process (CPython's default: 700).
+YOUNG_GC_THRESHOLD = 50_000
+
+
+def _tune_collector() -> None:
+    """The cyclic collector set for a process that imports a lot, runs one command and exits (not a library caller).
+
+    Start-up allocates tens of thousands of long-lived objects (modules, classes, catalogs): with CPython's
+    default threshold a ``verify`` runs ~40 young collections over them that find next to nothing to free
+    (~4 ms). Once the command has returned, the interpreter's shutdown runs it over everything left and frees
+    that object by object (~13 ms, a tenth of a whole ``verify`` at 0 ms RTT) for memory the OS takes back
+    anyway: ``gc.freeze`` in an atexit call skips it. Registered before the command's modules are imported, that
+    call runs after their atexit handlers; thread joins and the flushing of stdout/stderr happen as before. Only
+    finalizers of objects still in reference cycles at exit do not run (Python does not promise them either).
+    """
+    gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
+    atexit.register(gc.freeze)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""
+    if argv is None:  # the process's own command line: it ends when we return (library callers pass argv)
+        _tune_collector()
     argv, debug = _split_debug(list(sys.argv[1:] if argv is None else argv))
     try:
         first = next((a for a in argv if not a.startswith("-")), None)
