@@ -119,13 +119,13 @@ def nginx_server_block(port: int, pki: Pki, certs: list[str], protocols: str, ci
 class Nginx:
     """One non-daemon nginx with a temp prefix serving several ``server`` blocks."""
 
-    def __init__(self, directory: Path, blocks: list[str], ports: list[int]) -> None:
+    def __init__(self, directory: Path, blocks: list[str], ports: list[int], connections: int = 2048) -> None:
         self.dir = directory
         self.ports = ports
         conf = directory / "nginx.conf"
         conf.write_text(
             f"worker_processes 1; daemon off; pid {directory}/nginx.pid; error_log {directory}/error.log;\n"
-            "events { worker_connections 512; }\n"
+            f"worker_rlimit_nofile {connections + 64}; events {{ worker_connections {connections}; }}\n"
             f"http {{ access_log off; client_body_temp_path {directory}/body; proxy_temp_path {directory}/proxy;\n"
             f"fastcgi_temp_path {directory}/fcgi; uwsgi_temp_path {directory}/uwsgi; scgi_temp_path {directory}/scgi;\n"
             + "\n".join(blocks) + "\n}\n")

@@ -84,3 +84,50 @@ def test_spares_serve_only_their_owner_and_close_when_it_finishes():
         assert opened == 3 + 1 and left == 0
     finally:
         fake.stop()
+
+
+def test_slots_hand_a_freed_slot_to_a_waiter_and_pass_on_a_cancelled_one():
+    """The connection gate: a slot freed while hellos wait goes to the first of them; a waiter cancelled just
+    as it was handed a slot passes it on (a lost slot would shrink the gate for the rest of the run)."""
+    import asyncio
+
+    from tlsfence.probe.net import _Slots
+
+    async def scenario() -> tuple[bool, bool, int, list[str]]:
+        slots = _Slots(1)
+        first = slots.try_take()
+        second = slots.try_take()  # full
+        order: list[str] = []
+
+        async def waiter(name: str) -> None:
+            await slots.take()
+            order.append(name)
+
+        a = asyncio.ensure_future(waiter("a"))
+        b = asyncio.ensure_future(waiter("b"))
+        await asyncio.sleep(0)
+        slots.give()  # handed to a...
+        a.cancel()  # ...which is cancelled before it runs: b gets it
+        await asyncio.gather(a, return_exceptions=True)
+        await asyncio.wait_for(b, 1)
+        slots.give()
+        return first, second, slots.free, order
+
+    first, second, free, order = asyncio.run(scenario())
+    assert (first, second, order, free) == (True, False, ["b"], 1)
+
+
+def test_the_cli_raises_the_soft_descriptor_limit_within_the_hard_one():
+    """A soft limit of 256 (macOS) or 1024 would cap every target far below the default --concurrency."""
+    import subprocess
+    import sys
+
+    code = ("import resource; hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]; "
+            "resource.setrlimit(resource.RLIMIT_NOFILE, (200, hard)); "
+            "from tlsfence.probe.limits import fd_budget, raise_fd_limit; "
+            "before = fd_budget(); now = raise_fd_limit(4000); "
+            "print(before, now, fd_budget(), hard == resource.RLIM_INFINITY or now == min(4000, hard))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    before, now, after, within = out.stdout.split()
+    assert (int(before), within) == (17, "True")
+    assert int(now) > 200 and int(after) == max(16, (int(now) - 64) // 8)

@@ -18,9 +18,8 @@ from typing import Any, TextIO
 from tlsfence import readers
 from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import InputError
+from tlsfence.probe.limits import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_PARALLEL_TARGETS, raise_fd_limit
 from tlsfence.profiles import load_profile
-
-MAX_PARALLEL_TARGETS = 8
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -50,9 +49,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--deadline", type=float, default=30.0,
                    help="seconds one target may take in all; what is still undetermined then is unverifiable "
                         "(default 30)")
-    p.add_argument("--concurrency", type=int, default=256,
-                   help="simultaneous connections per target (default 256, at most 256; fewer if the file-descriptor "
-                        "limit is low)")
+    p.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+                   help=f"simultaneous connections per target (default {DEFAULT_CONCURRENCY}, at most "
+                        f"{MAX_CONCURRENCY}; fewer if the file-descriptor limit is low)")
     p.add_argument("--ca-file", help="PEM file of private roots trusted besides Mozilla's (reported as private-ca)")
     p.add_argument("--no-revocation", action="store_true",
                    help="do not ask OCSP responders or fetch CRLs (air-gapped runs); revocation is 'not checked'")
@@ -62,6 +61,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Entry point used by ``tlsfence.cli.main``."""
+    # Room for every target probed at once at the full --concurrency (fd_budget shares the limit among them).
+    raise_fd_limit(MAX_PARALLEL_TARGETS * (max(1, args.concurrency) + 16) + 64)
     if args.from_state or args.from_preview or args.stack_outputs:
         return _run_stack(args)
     return run_verify(args.targets, targets_file=args.targets_file, sni=args.sni, ip=args.ip, profile=args.profile,
@@ -95,8 +96,8 @@ def _options(profile: str | None, allow_tls13_only: bool, timeout: float, concur
     """Validated :class:`~tlsfence.probe.verify.VerifyOptions` fields (bad values are input errors)."""
     if not 0 < timeout <= 300:
         raise InputError(f"--timeout must be between 0 and 300 seconds, not {timeout:g}")
-    if not 0 < concurrency <= 256:
-        raise InputError(f"--concurrency must be between 1 and 256, not {concurrency}")
+    if not 0 < concurrency <= MAX_CONCURRENCY:
+        raise InputError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}")
     if not 0 < deadline <= 3600:
         raise InputError(f"--deadline must be between 0 and 3600 seconds, not {deadline:g}")
     if cafile:
@@ -160,7 +161,8 @@ def _read_targets(path: str) -> list[tuple[str, int]]:
 
 def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: str | None = None,
                ip: str | None = None, profile: str | None = None, strict: bool = False,
-               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text", concurrency: int = 256,
+               allow_tls13_only: bool = False, timeout: float = 5.0, fmt: str = "text",
+               concurrency: int = DEFAULT_CONCURRENCY,
                cafile: str | None = None, split_ways: int = 16, revocation: bool = True,
                resolve: Sequence[str] = (), out: TextIO | None = None, err: TextIO | None = None,
                deadline: float = 30.0, output_file: str | None = None, quiet: bool = False,

@@ -35,6 +35,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tlsfence.probe.limits import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, fd_budget
 from tlsfence.probe.net import Connector, Counter, Endpoint, Undetermined
 from tlsfence.probe.report import SSLV2_SPECS, VersionResult
 from tlsfence.probe.wire import (
@@ -64,29 +65,17 @@ PART = 4
 DENSE = 0.5
 #: Connections a version may use beyond 2 × its accepted suites (the opening round is 36 at most).
 SLACK = 80
-#: Connections pre-opened at most at any time (see ``Connector.prepare``): the waste is bounded by it. More
-#: is not faster: on a server with ~110 suites the widest round already has ~180 hellos in flight.
-SPARES = 32
-#: Simultaneous connections per target: the widest round of a server with ~110 suites (~180 hellos) fits.
-DEFAULT_CONCURRENCY = 256
-DEFAULT_DEADLINE = 30.0
+#: Connections opened ahead at most at any time (see ``Connector.prepare``): the waste is bounded by it. A
+#: server with ~110 suites needs ~175 at once (for the third hellos of TLS 1.0, 1.1 and 1.2); a server with a
+#: few common suites leaves ~8 unused.
+SPARES = 256
+#: Single-suite hellos of the unoffered-pick fallback out at once per version (``_one_by_one``).
+FALLBACK = 32
+#: Hellos asked again at once after a bare close (``_recheck``): few, whatever ``--concurrency`` is.
+RECHECK_CONCURRENCY = 4
 ALERT_PROTOCOL_VERSION = 70  # the version itself is refused: no point retrying with fewer suites
 #: ``--split-ways``: anything above 1 is the adaptive rounds above; 1 is plain elimination chains.
 SPLIT_WAYS = TAIL_WAYS
-
-
-def fd_budget(parallel: int = 8) -> int:
-    """Connections one target may hold so that ``parallel`` targets probed at once stay inside the process's
-    file-descriptor limit (a soft limit of 1024 is common: then 120 each), at least 16."""
-    try:
-        import resource
-
-        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    except (ImportError, OSError, ValueError):  # not POSIX: no limit known
-        return 1 << 16
-    if soft == resource.RLIM_INFINITY:
-        return 1 << 16
-    return max(16, (soft - 64) // parallel)
 
 
 def offered_codes(protocol: str) -> list[int]:
@@ -151,6 +140,33 @@ class _Answer:
     alert: int | None = None
 
 
+class _Density:
+    """How often this version's multi-suite hellos named a suite, by size (bundles of the opening round, parts
+    of a remainder): decides whether remainders are split, and how many connections to open ahead."""
+
+    def __init__(self) -> None:
+        self.sent = {False: 0, True: 0}  # answered hellos by "is a part" (size <= PART)
+        self.accepted = {False: 0, True: 0}
+
+    def record(self, size: int, accepted: bool) -> None:
+        part = size <= PART
+        self.sent[part] += 1
+        self.accepted[part] += accepted
+
+    @property
+    def dense(self) -> bool:
+        """Most bundles so far named a suite (a server with many suites): remainders are split."""
+        multi = self.sent[False] + self.sent[True]
+        return self.accepted[False] + self.accepted[True] > DENSE * multi
+
+    def follow_ups(self, part: Sequence[int]) -> float:
+        """Hellos a multi-suite hello will likely lead to: its remainder as ``_split`` would offer it, times a
+        Laplace estimate of how often hellos of its size name a suite."""
+        small = len(part) <= PART
+        p = (self.accepted[small] + 1) / (self.sent[small] + 2)
+        return p * len(_split(list(part[1:]), self.dense))
+
+
 class _Stop(Exception):
     """The version is over (an exchange could not be read): its other chains are cancelled."""
 
@@ -166,6 +182,11 @@ class _Chain:
     handshakes: int = 0
     unoffered: int | None = None  # the first suite the server picked without it being offered
     rounds: int = 0  # the longest sequence of hellos, each waiting for the answer to the one before
+    launched: int = 0  # hellos planned by the rounds (sent or not yet): what the budget counts
+    alerted: bool = False  # some hello was refused with an alert
+    closed: list[list[int]] = field(default_factory=list)  # hellos refused by a bare close, for ``_recheck``
+    retrying: bool = False  # in ``_recheck``: a bare close is now the server's refusal
+    fallback: asyncio.Semaphore | None = None  # ``_one_by_one``'s hellos out at once
 
     def add(self, cipher: int) -> None:
         if cipher not in self.accepted:
@@ -210,6 +231,7 @@ class Enumerator:
     async def _run(self, protocols: Sequence[str]) -> tuple[VersionResult, ...]:
         loop = asyncio.get_running_loop()
         self._deadline_at = loop.time() + self.deadline
+        self._gentle = asyncio.Semaphore(RECHECK_CONCURRENCY)
         self._net = self._connector()
         chains = {p: _Chain(p) for p in protocols}
         tasks = [asyncio.create_task(self._version(chains[p])) for p in protocols]
@@ -219,6 +241,22 @@ class Enumerator:
                 task.cancel()
             if pending:
                 await asyncio.wait(pending)
+            answered = any(c.alerted for c in chains.values())
+            again = [c for t, c in zip(tasks, chains.values(), strict=True)
+                     if not t.cancelled() and t.exception() is None and not c.errors and c.closed
+                     and (answered or c.accepted)]
+            if again:  # second phase, inside the same deadline
+                rechecks = [asyncio.create_task(self._recheck(c)) for c in again]
+                _done, pending = await asyncio.wait(rechecks, timeout=max(0.0, self._deadline_at - loop.time()))
+                for task in pending:
+                    task.cancel()
+                if pending:
+                    await asyncio.wait(pending)
+                for task, chain in zip(rechecks, again, strict=True):
+                    if task.cancelled():
+                        chain.fail(f"not finished within the {self.deadline:g} s deadline")
+                    elif task.exception() is not None:
+                        raise task.exception()  # type: ignore[misc]  # a bug
         finally:
             self._net.close()
         for task, protocol in zip(tasks, protocols, strict=True):
@@ -242,10 +280,33 @@ class Enumerator:
             self._net.finish(chain.protocol)
 
     async def _eliminate(self, chain: _Chain) -> None:
-        """SSLv2, a plain chain, or rounds (opening at once, or after one full hello)."""
+        """SSLv2, or the elimination of one TLS version."""
         if chain.protocol == "SSLv2":
             await self._sslv2(chain)
             return
+        await self._enumerate(chain)
+
+    async def _recheck(self, chain: _Chain) -> None:
+        """Ask again, alone, what the server answered with a bare close (no byte, no alert) during the rounds.
+
+        A server that answers other hellos (an accepted suite at this version, or an alert anywhere) and drops
+        a connection without a byte was not refusing: it was out of connections (nginx past
+        ``worker_connections``), rate-limiting or restarting. Counting that as a refusal would hide the suites
+        of that hello: a pass where nothing was seen. Asked again once every version is done, at most
+        ``RECHECK_CONCURRENCY`` at a time and with nothing else in flight, whatever is answered counts (an
+        accepted bundle goes on as in the rounds); a bare close then is the server's refusal.
+        """
+        parts, chain.closed = chain.closed, []
+        chain.note(f"{len(parts)} hello(s) got a closed connection without an answer while the server answered "
+                   f"others: asked again, {RECHECK_CONCURRENCY} at a time, once the rest was done")
+        chain.retrying = True
+        try:
+            await self._rounds(chain, parts, chain.rounds + 1)
+        except _Stop:
+            return
+
+    async def _enumerate(self, chain: _Chain) -> None:
+        """A plain chain, or rounds (opening at once, or after one full hello)."""
         codes = offered_codes(chain.protocol)
         if self.split_ways <= 1:
             await self._plain(chain, codes)
@@ -260,6 +321,7 @@ class Enumerator:
             if len(codes) > CHUNK and first.alert != ALERT_PROTOCOL_VERSION:
                 chain.note(f"full hello of {len(codes)} suites refused ({first.detail}); retried in chunks "
                            f"of {CHUNK}")
+                chain.closed.clear()  # the chunks ask it again
                 await self._rounds(chain, deal(codes, -(-len(codes) // CHUNK)), 2)
             return
         assert first.cipher is not None
@@ -274,41 +336,53 @@ class Enumerator:
         await self._rounds(chain, opening(rest, max(self.split_ways, -(-len(rest) // PART))), 2)
 
     async def _rounds(self, chain: _Chain, plan: list[list[int]], depth: int) -> None:
-        """Offer every set of ``plan`` at once, plan the next round from the answers, until nothing is left.
+        """Offer every set of ``plan`` at once; each answer plans its own follow-up as soon as it arrives.
 
+        No round waits for its slowest hello: a bundle that named a suite has its remainder on the wire while
+        the rest of its round is still out, so the sequential depth is the longest chain of answers, not the
+        sum of every round's slowest. Whether remainders are split (``dense``) follows the answers so far.
         Bounded: every accepted hello removes one suite from what is left, every refused one closes its set.
         """
-        multi = accepted_multi = 0  # hellos of more than one suite, and how many of them named one
-        fallbacks: list[asyncio.Future[None]] = []
+        density = _Density()
+        base = chain.handshakes  # hellos of this version before the rounds (older versions' first one)
+        running: set[asyncio.Future[None]] = set()
+
+        def launch(parts: list[list[int]], at: int) -> None:
+            chain.launched += len(parts)
+            running.update(asyncio.ensure_future(step(part, at)) for part in parts)
+            # The connections their follow-ups will likely need, opened once these hellos have theirs (a spare
+            # taken by one of these would be no quicker than a fresh connection, and missed by the follow-up).
+            self._net.prepare(sum(density.follow_ups(p) for p in parts if len(p) > 1), chain.protocol)
+
+        async def step(part: list[int], at: int) -> None:
+            answer = await self._settled(chain, part, at)
+            if len(part) > 1:
+                density.record(len(part), answer.kind == "accept")
+            if answer.kind != "accept":
+                return
+            assert answer.cipher is not None
+            if answer.cipher not in part:
+                chain.note(f"server picked 0x{answer.cipher:04X}, which was not offered; tried the rest one per "
+                           "hello")
+                await self._one_by_one(chain, part, answer.cipher, at + 1)
+                return
+            chain.add(answer.cipher)
+            rest = [c for c in part if c != answer.cipher]
+            if rest:
+                launch(self._next(chain, rest, density.dense, base), at + 1)
+
+        launch(plan, depth)
         try:
-            while plan:
-                round_ = [asyncio.ensure_future(self._settled(chain, part, depth)) for part in plan]
-                self._net.prepare(self._expected(plan, multi, accepted_multi), chain.protocol)  # the next round
-                answers = await self._all(chain, round_)
-                depth += 1
-                remainders = []
-                for part, answer in zip(plan, answers, strict=True):
-                    if len(part) > 1:
-                        multi += 1
-                        accepted_multi += answer.kind == "accept"
-                    if answer.kind != "accept":
-                        continue
-                    assert answer.cipher is not None
-                    if answer.cipher not in part:
-                        chain.note(f"server picked 0x{answer.cipher:04X}, which was not offered; tried the rest "
-                                   "one per hello")
-                        fallbacks.append(asyncio.ensure_future(self._one_by_one(chain, part, answer.cipher, depth)))
-                        continue
-                    chain.add(answer.cipher)
-                    rest = [c for c in part if c != answer.cipher]
-                    if rest:
-                        remainders.append(rest)
-                plan = self._plan(chain, remainders, accepted_multi > DENSE * multi)
-            if fallbacks:
-                await self._all(chain, fallbacks)
+            while running:  # bounded: see above; each pass retires at least one hello
+                done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                running -= done
+                failed = [t.exception() for t in done if t.exception() is not None]  # each one retrieved
+                if failed:  # a _Stop ends the version; a bug surfaces (a bug first)
+                    raise next((e for e in failed if not isinstance(e, _Stop)), failed[0])
         except BaseException:
-            for task in fallbacks:
+            for task in running:
                 task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
             raise
 
     async def _settled(self, chain: _Chain, part: Sequence[int], depth: int) -> _Answer:
@@ -324,25 +398,15 @@ class Enumerator:
             chain.unoffered = answer.cipher  # known at once: a single-suite hello of this round may stall
         return answer
 
-    def _plan(self, chain: _Chain, remainders: list[list[int]], dense: bool) -> list[list[int]]:
-        """The next round: each remainder whole, in parts or one suite per hello, within the connection budget."""
-        wanted = [_split(rest, dense) for rest in remainders]
-        budget = 2 * len(chain.accepted) + SLACK - chain.handshakes
-        plan: list[list[int]] = []
-        for i, parts in enumerate(wanted):  # splits first come, first served; the rest stay whole (1 hello each)
-            left = len(wanted) - i - 1
-            if len(parts) > 1 and len(plan) + len(parts) + left > budget:
-                parts = [remainders[i]]
-            plan.extend(parts)
-        return plan
-
     @staticmethod
-    def _expected(plan: list[list[int]], multi: int, accepted_multi: int) -> int:
-        """Hellos the round after ``plan`` will likely need: each bundle that names a suite leaves a remainder,
-        split as ``_plan`` would (a Laplace estimate of how many will, from this version's bundles so far)."""
-        dense = accepted_multi > DENSE * multi
-        follow = sum(len(_split(part[1:], dense)) for part in plan if len(part) > 1)
-        return round(follow * (accepted_multi + 1) / (multi + 2))
+    def _next(chain: _Chain, rest: list[int], dense: bool, base: int) -> list[list[int]]:
+        """How a remainder goes on: split as ``_split`` says if the version's budget of ``2 × accepted +
+        SLACK`` hellos has room for the parts, else whole (one hello, which the accepted suite just paid for:
+        each accept raises the budget by two), so the count stays bounded whatever the server."""
+        parts = _split(rest, dense)
+        if len(parts) > 1 and base + chain.launched + len(parts) > 2 * len(chain.accepted) + SLACK:
+            return [rest]
+        return parts
 
     async def _plain(self, chain: _Chain, codes: Sequence[int]) -> None:
         """``--split-ways 1``: one elimination chain per version (accepted + 1 hellos, as many rounds)."""
@@ -350,6 +414,7 @@ class Enumerator:
         if first is not None and len(codes) > CHUNK and first.kind == "refuse" and \
                 first.alert != ALERT_PROTOCOL_VERSION:
             chain.note(f"full hello of {len(codes)} suites refused ({first.detail}); retried in chunks of {CHUNK}")
+            chain.closed.clear()  # the chunks ask it again
             chunks = deal(codes, -(-len(codes) // CHUNK))
             await self._all(chain, [self._chain(chain, c, 2) for c in chunks])
 
@@ -388,11 +453,21 @@ class Enumerator:
             chain.rounds = max(chain.rounds, depth)
 
         try:
-            reply = await self._net.exchange(hello, parse_server_reply, self._deadline_at, on_connect=sent,
-                                             wanted=lambda: not chain.errors, owner=protocol)
+            if chain.retrying:
+                async with self._gentle:
+                    reply = await self._net.exchange(hello, parse_server_reply, self._deadline_at, on_connect=sent,
+                                                     wanted=lambda: not chain.errors, owner=protocol)
+            else:
+                reply = await self._net.exchange(hello, parse_server_reply, self._deadline_at, on_connect=sent,
+                                                 wanted=lambda: not chain.errors, owner=protocol)
         except Undetermined as e:
             return _Answer("error", detail=str(e))
-        return classify(reply, protocol, chain)
+        answer = classify(reply, protocol, chain)
+        if reply is None and not chain.retrying:  # a bare close: asked again by ``_recheck`` if the server answers
+            chain.closed.append(list(codes))
+        elif answer.alert is not None:
+            chain.alerted = True
+        return answer
 
     async def _chain(self, chain: _Chain, codes: Sequence[int], depth: int) -> _Answer | None:
         """Eliminate over ``codes`` one hello after the other; returns the first answer (intolerance check)."""
@@ -420,10 +495,19 @@ class Enumerator:
         """Fallback for servers that answer with suites we did not offer: one suite per hello.
 
         A server that then leaves a single-suite hello unanswered ends the version at once (``unknown``, with
-        both findings in the reason) instead of costing one timeout per remaining suite.
+        both findings in the reason) instead of costing one timeout per remaining suite. At most ``FALLBACK``
+        of these hellos per version are out at once: a quirky server that stalls them costs that many
+        connections, not one per suite (the rounds go on meanwhile, and may already have met a bundle of it).
         """
+        if chain.fallback is None:
+            chain.fallback = asyncio.Semaphore(FALLBACK)
+        gate = chain.fallback
+
         async def single(code: int) -> None:
-            answer = await self._offer(chain, [code], depth)
+            async with gate:
+                if chain.errors:
+                    raise _Stop(chain.errors[0])
+                answer = await self._offer(chain, [code], depth)
             if answer.kind == "error":
                 if chain.errors:  # the version already ended (this hello was dropped or cut short)
                     raise _Stop(chain.errors[0])

@@ -148,8 +148,49 @@ class _Pool:
 
     idle: list[socket.socket]
     opening: int = 0
-    wanted: int = 0
+    wanted: float = 0.0  # expected hellos not yet covered (fractions add up across hellos)
     done: bool = False
+
+
+class _Slots:
+    """A counting gate whose free slots can also be taken without waiting (spares never queue for a slot: a
+    spare waiting at the gate would hold back the hellos that wait for it)."""
+
+    def __init__(self, size: int) -> None:
+        import asyncio
+
+        self.free = max(1, size)
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def try_take(self) -> bool:
+        if self.free > 0 and not self._waiters:
+            self.free -= 1
+            return True
+        return False
+
+    async def take(self) -> None:
+        import asyncio
+
+        if self.try_take():
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter  # the slot is handed over by give()
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self.give()  # handed over just as we were cancelled: pass it on
+            else:
+                self._waiters.remove(waiter)
+            raise
+
+    def give(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.pop(0)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self.free += 1
 
 
 class Connector:
@@ -177,7 +218,7 @@ class Connector:
         self.endpoint = endpoint
         self.counter = counter
         self.spares = max(0, min(spares, limit - 1))
-        self._gate = asyncio.Semaphore(max(1, limit))
+        self._gate = _Slots(limit)
         self._pools: dict[object, _Pool] = {}
         self._acquiring = 0  # hellos waiting for a connection: spares are opened once every one has its own
         self._spare_done = asyncio.Event()  # set whenever a spare finished opening (or failed to)
@@ -211,20 +252,24 @@ class Connector:
             raise
         return sock
 
-    def prepare(self, wanted: int, owner: object = None) -> None:
+    def prepare(self, wanted: float, owner: object = None) -> None:
         """Open up to ``wanted`` more connections in the background for ``owner``'s hellos not written yet,
         within ``spares`` (idle and opening ones of every owner count) and while the gate has room for them.
 
-        Called as a round starts; the spares are opened once every hello of it has its own connection, so
-        they queue behind the round's at a server that serves one connection at a time (``openssl
-        s_server``), which then answers those first.
+        Called as hellos start; the spares are opened once every hello so far has its own connection, so
+        they queue behind those at a server that serves one connection at a time (``openssl s_server``),
+        which then answers those first. ``wanted`` may be a fraction (an expectation): they add up.
         """
         import asyncio
 
-        pool = self._pool(owner)
+        asyncio.get_running_loop().call_soon(self._want, self._pool(owner), max(0.0, wanted))
+
+    def _want(self, pool: _Pool, wanted: float) -> None:
+        """``prepare``'s wish, counted once the hellos started just before it have asked for their connections
+        (a callback runs after the tasks created before it): none of them takes a spare meant for later."""
         if not pool.done:
-            pool.wanted += max(0, wanted)
-            asyncio.get_running_loop().call_soon(self._maybe_open)
+            pool.wanted += wanted
+            self._maybe_open()
 
     def finish(self, owner: object) -> None:
         """``owner`` needs no more connections: its spares are closed (a server serving one connection at a
@@ -242,25 +287,21 @@ class Connector:
         loop = asyncio.get_running_loop()
         held = sum(len(p.idle) + p.opening for p in self._pools.values())
         for owner, pool in self._pools.items():
-            while pool.wanted > 0 and held < self.spares and not self._gate.locked():
+            while pool.wanted >= 1 and held < self.spares and self._gate.try_take():
                 pool.wanted -= 1
                 pool.opening += 1
                 held += 1
                 task = loop.create_task(self._open_spare(owner, pool))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
-            pool.wanted = 0
+            pool.wanted %= 1  # what did not fit now is not carried over: the next hellos ask again
 
     async def _open_spare(self, owner: object, pool: _Pool) -> None:
-        try:
-            await self._gate.acquire()
-        except BaseException:
-            pool.opening -= 1
-            raise
+        """Connect one spare; its gate slot was taken by ``_maybe_open``."""
         try:
             sock = await self._connect(self.endpoint.timeout)
         except BaseException as e:
-            self._gate.release()
+            self._gate.give()
             if isinstance(e, Undetermined):
                 return
             raise
@@ -269,7 +310,7 @@ class Connector:
             self._spare_done.set()
         if self._closed or pool.done:
             _close(sock)
-            self._gate.release()
+            self._gate.give()
         else:
             pool.idle.append(sock)
 
@@ -296,21 +337,31 @@ class Connector:
             await self._spare_done.wait()
         if pool.idle:
             return pool.idle.pop(0), True  # oldest first: the order a one-connection-at-a-time server accepts them
-        await self._gate.acquire()
+        if not self._gate.try_take() and not self._reclaim():
+            await self._gate.take()
         if wanted is not None and not wanted():
-            self._gate.release()
+            self._gate.give()
             raise Undetermined("cancelled", "no longer needed")
         try:
             sock = await self._connect(timeout)
         except BaseException:
-            self._gate.release()
+            self._gate.give()
             raise
         return sock, False
+
+    def _reclaim(self) -> bool:
+        """Close another owner's oldest idle spare and keep its slot for a hello that needs one now: a spare is
+        a guess about a later round, a hello waiting at a full gate is a certain need."""
+        pool = max((p for p in self._pools.values() if p.idle), key=lambda p: len(p.idle), default=None)
+        if pool is None:
+            return False
+        _close(pool.idle.pop(0))
+        return True
 
     def release(self, sock: socket.socket) -> None:
         """Close ``sock`` and free its slot."""
         _close(sock)
-        self._gate.release()
+        self._gate.give()
 
     def close(self) -> None:
         """Close every spare (the enumeration is over)."""

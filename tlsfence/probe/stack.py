@@ -24,10 +24,10 @@ from typing import Any, TextIO
 from tlsfence import readers
 from tlsfence.errors import InputError
 from tlsfence.probe import endpoints
+from tlsfence.probe.limits import MAX_PARALLEL_TARGETS
 from tlsfence.probe.report import TargetResult
 from tlsfence.probe.verify import VerifyOptions, offer_decision, verify_target
 
-MAX_PARALLEL = 8
 _RANK = {"conforming": 0, "conforming-with-excess": 1, "unverifiable": 2, "nonconforming": 3}
 _COMPARABLE = ("conforming", "conforming-with-excess", "nonconforming")
 
@@ -217,7 +217,7 @@ def probe(places: Sequence[endpoints.Place], configured: Mapping[str, list[Confi
             err.flush()
         return _compare(place, configured, result, options)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL, len(places)))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL_TARGETS, len(places)))) as pool:
         results = list(pool.map(one, places))
     if progress:
         err.write("\r\x1b[K")

@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from tlsfence.probe.enumerate import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, SPLIT_WAYS, Enumerator
+from tlsfence.probe.enumerate import SPLIT_WAYS, Enumerator
+from tlsfence.probe.limits import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE
 from tlsfence.probe.net import Endpoint
 from tlsfence.probe.report import CertificateInfo, TargetResult, VersionResult, suite_names
 from tlsfence.probe.wire import encode_sni
