@@ -1,11 +1,14 @@
 """Benchmark ``tlsfence verify`` against sslyze, sslscan and nmap's ssl-enum-ciphers at 0 ms and 50 ms RTT.
 
 nginx on 127.0.0.1 serves three configurations: S3 (3 TLS 1.2 suites + 3 TLS 1.3), S20 (about 20 accepted
-suites) and S110 (about 110, over TLS 1.0-1.3). For RTT > 0 an asyncio proxy in front of each server delays
-every chunk by RTT/2 each way; the kernel completes a loopback TCP connect at once, so the proxy charges the
-connect round trip on the first client chunk: it reaches the server no sooner than 1.5 RTT after the
-connection was accepted (and RTT/2 after it was sent), which is what a real connect + send costs, whether the
-client writes at once or later. Connections are counted by nginx itself (``stub_status`` accepts), so the
+suites) and S110 (about 110, over TLS 1.0-1.3). For RTT > 0 a proxy in front of each server
+(``delayproxy.c``, compiled with the system's C compiler; netem is not available in this sandbox) delays every
+chunk by RTT/2 each way; the kernel completes a loopback TCP connect at once, so the proxy charges the connect
+round trip on the first client chunk: it reaches the server no sooner than 1.5 RTT after the connection was
+accepted (and RTT/2 after it was sent), which is what a real connect + send costs, whether the client writes at
+once or later. The proxy is in C because an asyncio one spent ~130 ms of CPU relaying a 128-suite
+enumeration, on the same 2 cores as the tool and nginx, which slowed whichever tool opened connections in
+parallel. Connections are counted by nginx itself (``stub_status`` accepts), so the
 count is the same at any RTT. Tools run alternately (one run of each, in rotating order, then again), the
 median of ``--runs`` is reported, and the accepted sets of every tool are compared with tlsfence's.
 
@@ -17,15 +20,14 @@ sequential hello rounds its enumeration needed. Only 127.0.0.1 is used.
     python benchmarks/bench_verify.py [--runs 5] [--rtt-ms 0 50] [--tools tlsfence,sslyze,sslscan,nmap]
                                       [--out benchmarks/RESULTS-verify.md]
 
-sslscan and nmap are not test dependencies: ``apt-get install sslscan nmap`` (Debian 12: sslscan 2.0.7,
-nmap 7.93); a tool that is not installed is skipped and says so. testssl.sh (``--tools ...,testssl``) is slow
-(15-60 s a run) and off by default.
+sslscan, nmap and a C compiler are not test dependencies: ``apt-get install sslscan nmap gcc`` (Debian 12:
+sslscan 2.0.7, nmap 7.93); a tool that is not installed is skipped and says so. testssl.sh
+(``--tools ...,testssl``) is slow (15-60 s a run) and off by default.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import re
@@ -35,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -61,80 +62,31 @@ VERSIONS = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 SNI = "server.test"
 
 
-class LatencyProxy:
-    """127.0.0.1:port → 127.0.0.1:backend, every chunk delayed by rtt/2, the connect round trip on the first."""
-
-    def __init__(self, backend: int, rtt: float) -> None:
-        self.backend, self.rtt, self.port = backend, rtt, free_port()
-        self._tasks: set[asyncio.Task] = set()  # asyncio keeps only weak references to tasks
-
-    async def start(self) -> None:
-        await asyncio.start_server(self._handle, "127.0.0.1", self.port, backlog=4096)
-
-    def _keep(self, task: asyncio.Task | None) -> None:
-        if task is not None:
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        loop = asyncio.get_running_loop()
-        accepted = loop.time()
-        self._keep(asyncio.current_task())
-        try:
-            b_reader, b_writer = await asyncio.open_connection("127.0.0.1", self.backend)
-        except OSError:
-            writer.close()
-            return
-        await asyncio.gather(self._pump(reader, b_writer, not_before=accepted + 1.5 * self.rtt),
-                             self._pump(b_reader, writer, not_before=0.0), return_exceptions=True)
-        for w in (writer, b_writer):
-            w.close()
-
-    async def _pump(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, not_before: float) -> None:
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
-
-        async def deliver() -> None:
-            while True:
-                at, data = await queue.get()
-                await asyncio.sleep(max(0.0, at - loop.time()))
-                if not data:
-                    break
-                dst.write(data)
-                try:
-                    await dst.drain()
-                except OSError:
-                    return
-            if dst.can_write_eof() and not dst.is_closing():
-                try:
-                    dst.write_eof()
-                except OSError:
-                    pass
-
-        task = asyncio.create_task(deliver())
-        self._keep(task)
-        try:
-            while True:
-                data = await src.read(65536)
-                await queue.put((max(loop.time() + self.rtt / 2, not_before), data))
-                not_before = 0.0
-                if not data:
-                    break
-        except OSError:
-            await queue.put((loop.time(), b""))
-        await task
+PROXY_SOURCE = ROOT / "benchmarks" / "delayproxy.c"
 
 
-def start_proxies(backends: dict[str, int], rtt: float) -> dict[str, int]:
-    """Proxy port per server (the backend itself at 0 ms: nothing to delay, no proxy CPU in the way)."""
+def start_proxies(backends: dict[str, int], rtt: float, tmp: Path) -> tuple[dict[str, int], subprocess.Popen | None]:
+    """Proxy port per server, and the proxy process (the backend itself at 0 ms: nothing to delay).
+
+    The proxy is ``delayproxy.c`` (its header gives the model: RTT/2 each way, the connect round trip
+    charged on the first client chunk), compiled here with the system's C compiler.
+    """
     if rtt <= 0:
-        return dict(backends)
-    loop = asyncio.new_event_loop()
-    proxies = {name: LatencyProxy(port, rtt) for name, port in backends.items()}
-    threading.Thread(target=loop.run_forever, daemon=True).start()
-    for p in proxies.values():
-        asyncio.run_coroutine_threadsafe(p.start(), loop).result(timeout=5)
-    return {name: p.port for name, p in proxies.items()}
+        return dict(backends), None
+    binary = tmp / "delayproxy"
+    if not binary.exists():
+        cc = shutil.which("cc") or shutil.which("gcc")
+        if cc is None:
+            raise SystemExit("a C compiler is needed for the delaying proxy: apt-get install gcc")
+        subprocess.run([cc, "-O2", "-o", str(binary), str(PROXY_SOURCE)], check=True, timeout=120)
+    fronts = {name: free_port() for name in backends}
+    proc = subprocess.Popen([str(binary), f"{rtt * 1000:g}", *(f"{fronts[n]}:{p}" for n, p in backends.items())],
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    assert proc.stdout is not None
+    if proc.stdout.readline().strip() != "ready":
+        proc.kill()
+        raise SystemExit("the delaying proxy did not start")
+    return fronts, proc
 
 
 def _by_openssl(name: str) -> str:
@@ -272,9 +224,11 @@ def main() -> int:
     nginx = Nginx(tmp, blocks, [*ports.values(), status_port])
     accepts = Accepts(status_port)
     rows: dict[tuple[float, str], dict[str, dict]] = {}
+    proxies: list[subprocess.Popen | None] = []
     try:
         for rtt_ms in args.rtt_ms:
-            front = start_proxies(ports, rtt_ms / 1000)
+            front, proxy = start_proxies(ports, rtt_ms / 1000, tmp)
+            proxies.append(proxy)
             for name in servers:
                 port = front[name]
                 key = (rtt_ms, name)
@@ -306,6 +260,10 @@ def main() -> int:
                           flush=True)
                 rows[key] = got
     finally:
+        for proxy in proxies:
+            if proxy is not None:
+                proxy.kill()
+                proxy.wait(timeout=5)
         nginx.stop()
     Path(args.out).write_text(report(rows, args, tools, missing))
     print(f"wrote {args.out}")
@@ -348,9 +306,10 @@ def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namesp
     lines = ["# `tlsfence verify` benchmark", "", f"Command: `{cmd}`", "",
              "nginx 1.22 / OpenSSL 3.0 on 127.0.0.1; servers S3 (3 TLS 1.2 + 3 TLS 1.3 suites), S20 (ECDHE AES/"
              "CHACHA20 + RSA AES-GCM, RSA and ECDSA certificates), S110 (`ALL:COMPLEMENTOFALL:@SECLEVEL=0`, DHE, "
-             "every TLS 1.3 suite, TLS 1.0-1.3). RTT > 0 through a loopback delaying proxy (connect round trip "
-             "charged on the first client chunk). Wall time is the whole process (interpreter start-up "
-             "included), median of the runs; tools alternate in rotating order. Connections as counted by nginx "
+             "every TLS 1.3 suite, TLS 1.0-1.3). RTT > 0 through a loopback delaying proxy in C "
+             "(`benchmarks/delayproxy.c`; connect round trip charged on the first client chunk). Wall time is "
+             "the whole process (interpreter start-up included), median of the runs; tools alternate in rotating "
+             "order. Connections as counted by nginx "
              "(`stub_status`); CPU = user + system seconds of the tool's processes (what load cannot inflate; "
              "sslyze's includes its worker threads). *limit* = 2 × RTT: one TCP connect and one ClientHello "
              "round trip, which no prober can beat on any server. *own* = tlsfence's `elapsed_s` (probing, "

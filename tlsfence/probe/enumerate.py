@@ -2,8 +2,9 @@
 
 A hello offering a set of suites either is refused (none of them is accepted) or names one accepted suite; the
 rest of that set is unknown until offered again (testssl.sh's "sockets" method; notes §1). One plain chain
-costs accepted + 1 handshakes but as many sequential round trips, so each version runs in *rounds*, every
-hello of a round sent at once and the next round planned from all the answers:
+costs accepted + 1 handshakes but as many sequential round trips, so each version runs in *rounds*: the
+opening hellos are sent at once, and each answer sends its own follow-up at once, planned from all the answers
+so far (no hello waits for the slowest of its round):
 
 - the opening round offers the likeliest suites (``HEAD_TIER``: ECDHE AEAD/CBC and RSA AES, about 20 at TLS
   1.2) one per hello, which settles them at once, and deals the rest into ``TAIL_WAYS`` bundles (commonest
@@ -14,19 +15,24 @@ hello of a round sent at once and the next round planned from all the answers:
 - a bundle that named a suite leaves a remainder: offered whole again while few bundles accept (a sparse
   server: one more refusal ends it), dealt into parts of ``PART`` once most bundles accept (a dense server),
   offered one per hello once ``SINGLE`` suites or fewer are left;
-- every version keeps to ``2 × accepted + SLACK`` connections: a split that would exceed it is not made (the
-  remainder is offered whole, as a plain chain would), so the count stays bounded whatever the server.
+- every version keeps to ``2 × accepted + SLACK`` hellos: a split that would exceed it is not made (the
+  remainder is offered whole, as a plain chain would, which the accepted suite pays for), so the count stays
+  bounded whatever the server.
 
-Rounds therefore stay at 1-2 on servers with a few common suites and about 3 on servers with ~100. Everything runs
-on one event loop (no thread per hello, no lock), under a per-target connection cap and deadline; while a round is
-on the wire the connections its answers will likely need are opened ahead (``Connector.prepare``), so later rounds
-cost one round trip, not two.
+Rounds therefore stay at 1-2 on servers with a few common suites and 3 on servers with ~100. No prober can do
+much better within that bound: for 77 accepted TLS 1.2 suites among the 352 offered, two rounds would need
+more than 2 × 77 + 80 connections against some server with that many suites (each accepted bundle hides the
+rest of its suites; docs/verify.md). Everything runs on one event loop (no thread per hello, no lock), under a
+per-target connection cap and deadline; when hellos leave, the connections their follow-ups will likely need
+are opened ahead (``Connector.prepare``), so a follow-up costs one round trip, not two.
 
 Robustness rules from the notes: an unoffered pick switches that bundle to one suite per hello (testssl.sh
-#793); a refused hello of more than 127 suites is retried in chunks (testssl.sh #806, #189); a timeout, reset
-or garbage makes the version ``unknown``, never ``refused``, and ends that version at once (nothing more it
-could show would change the verdict, so a stalling server costs one timeout, not one per remaining suite); the
-deadline ends whatever is still running, each with its reason.
+#793), at most ``FALLBACK`` at once; a refused hello of more than 127 suites is retried in chunks (testssl.sh
+#806, #189); a timeout, reset or garbage makes the version ``unknown``, never ``refused``, and ends that version
+at once (nothing more it could show would change the verdict, so a stalling server costs one timeout, not one
+per remaining suite); a connection closed without a byte by a server that answers otherwise is asked again
+once the rest is done (``Enumerator._recheck``: a server out of connections is not refusing); the deadline
+ends whatever is still running, each with its reason.
 """
 
 from __future__ import annotations
