@@ -350,7 +350,9 @@ class Enumerator:
         Bounded: every accepted hello removes one suite from what is left, every refused one closes its set.
         """
         density = _Density()
-        base = chain.handshakes  # hellos of this version before the rounds (older versions' first one)
+        # Hellos of this version sent before these rounds (the older versions' first one, or the rounds before a
+        # recheck), less what ``launched`` already counts: base + launched is everything this version asked.
+        base = chain.handshakes - chain.launched
         running: set[asyncio.Future[None]] = set()
 
         def launch(parts: list[list[int]], at: int) -> None:

@@ -18,6 +18,9 @@ from tlsfence.probe.wire import ProtocolError
 
 T = TypeVar("T")
 MAX_READ = 1 << 20  # a server flight up to ServerHelloDone is a few KiB; cap what we buffer
+#: No connections are opened ahead once an answer came back quicker than this: saving a round trip of a few
+#: milliseconds is not worth the connections (and the CPU) a wrong guess wastes.
+SPARE_MIN_RTT = 0.003
 
 
 class Undetermined(Exception):
@@ -180,7 +183,7 @@ class _Slots:
         except BaseException:
             if waiter.done() and not waiter.cancelled():
                 self.give()  # handed over just as we were cancelled: pass it on
-            else:
+            elif waiter in self._waiters:  # (give() drops cancelled waiters itself)
                 self._waiters.remove(waiter)
             raise
 
@@ -224,6 +227,8 @@ class Connector:
         self._spare_done = asyncio.Event()  # set whenever a spare finished opening (or failed to)
         self._closed = False
         self._tasks: set[object] = set()
+        #: Quickest answer so far (seconds from hello to answer): about one round trip. Infinite until known.
+        self.rtt = float("inf")
 
     def _pool(self, owner: object) -> _Pool:
         return self._pools.setdefault(owner, _Pool([]))
@@ -282,7 +287,7 @@ class Connector:
     def _maybe_open(self) -> None:
         import asyncio
 
-        if self._acquiring or self._closed:
+        if self._acquiring or self._closed or self.rtt < SPARE_MIN_RTT:
             return
         loop = asyncio.get_running_loop()
         held = sum(len(p.idle) + p.opening for p in self._pools.values())
@@ -389,8 +394,10 @@ class Connector:
             sock, spare = await self.acquire(min(self.endpoint.timeout, left), wanted, owner)
             if on_connect is not None and not attempt:
                 on_connect()
+            sent = loop.time()
             try:
                 reply = await _exchange_async(loop, sock, hello, parse, self.endpoint.timeout, deadline)
+                self.rtt = min(self.rtt, loop.time() - sent)
             except _Stale:
                 if spare and not attempt:
                     continue
