@@ -259,28 +259,39 @@ def main() -> int:
                     print(f"{rtt_ms:g} ms {name} {tool}: {m['time']:.2f} s ({runs}), {m['conn']:g} connections",
                           flush=True)
                 rows[key] = got
+        floors = _floors(ports.get("S3"), args.runs)
     finally:
         for proxy in proxies:
             if proxy is not None:
                 proxy.kill()
                 proxy.wait(timeout=5)
         nginx.stop()
-    Path(args.out).write_text(report(rows, args, tools, missing))
+    Path(args.out).write_text(report(rows, args, tools, missing, floors))
     print(f"wrote {args.out}")
     return 0
 
 
-def _startup(runs: int = 5) -> dict[str, float]:
-    out = {}
-    for key, cmd in (("pass", [sys.executable, "-c", "pass"]),
-                     ("help", [sys.executable, "-m", "tlsfence", "verify", "--help"])):
-        times = []
-        for _ in range(runs):
+FLOORS = {  # what any Python prober of this kind pays before its first hello, next to sslscan's whole run
+    "pass": [sys.executable, "-c", "pass"],
+    "bare": [sys.executable, "-I", "-S", "-c", "pass"],
+    "stdlib": [sys.executable, "-I", "-S", "-c", "import asyncio, socket, ssl"],
+    "verifier": [sys.executable, "-c", "import cryptography.x509.verification"],
+    "help": [sys.executable, "-m", "tlsfence", "verify", "--help"],
+}
+
+
+def _floors(port: int | None, runs: int) -> dict[str, float]:
+    """Median wall times of the interpreter floors and of sslscan on ``port`` (S3 at 0 ms), alternating."""
+    cmds = dict(FLOORS)
+    if port is not None and shutil.which("sslscan"):
+        cmds["sslscan"] = ["sslscan", *SSLSCAN_ARGS, f"127.0.0.1:{port}"]
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    for _ in range(runs):
+        for key, cmd in cmds.items():
             start = time.monotonic()
             subprocess.run(cmd, capture_output=True, timeout=60, cwd=ROOT)
-            times.append(time.monotonic() - start)
-        out[key] = statistics.median(times)
-    return out
+            times[key].append(time.monotonic() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def _some(names: set[str]) -> str:
@@ -299,7 +310,7 @@ def _agreement(ref: dict[str, set[str]], sets: dict[str, set[str]]) -> str:
 
 
 def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namespace, tools: list[str],
-           missing: list[str]) -> str:
+           missing: list[str], floors: dict[str, float]) -> str:
     cmd = (f"python benchmarks/bench_verify.py --runs {args.runs} --rtt-ms {' '.join(f'{r:g}' for r in args.rtt_ms)}"
            f" --tools {','.join(tools)}")
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
@@ -348,11 +359,16 @@ def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namesp
         wall_ratio = f"{wall / limit:.2f}" if limit else "–"
         lines.append(f"| {rtt:g} ms | {name} | {limit:.2f} | {own:.3f} | {own_ratio} | {wall:.2f} | {wall_ratio} | "
                      f"{rounds:g} | {sslyze} | {best} |")
-    start_up = _startup()
-    lines += ["", f"Interpreter start-up on this machine during the run (median of 5 wall times): `python -c pass` "
-              f"{start_up['pass']:.2f} s, `python -m tlsfence verify --help` {start_up['help']:.2f} s: every Python "
-              "tool pays the first (here including the sandbox's certifi `.pth` hook), and under load it grows with "
-              "the number of runnable processes, while sslyze's, sslscan's and nmap's network waits do not."]
+    f = floors
+    lines += ["", f"Interpreter floors on this machine, after the runs (median of {args.runs}, alternating with "
+              "sslscan on S3 at 0 ms): "
+              f"`python -c pass` {f['pass'] * 1000:.0f} ms (the sandbox's `.pth` hooks included), "
+              f"`python -I -S -c pass` {f['bare'] * 1000:.0f} ms, "
+              f"`python -I -S -c 'import asyncio, socket, ssl'` {f['stdlib'] * 1000:.0f} ms, "
+              f"`python -c 'import cryptography.x509.verification'` {f['verifier'] * 1000:.0f} ms, "
+              f"`python -m tlsfence verify --help` {f['help'] * 1000:.0f} ms"
+              + (f"; sslscan's whole S3 run {f['sslscan'] * 1000:.0f} ms, so 1.5 × sslscan is "
+                 f"{f['sslscan'] * 1500:.0f} ms" if "sslscan" in f else "") + "."]
     lines += ["", f"Load average at the end: {' '.join(load)} (2 vCPUs shared with other jobs: ratios are between "
               "tools of the same run, alternating).", "", "Accepted sets found by tlsfence (count per version):", ""]
     for (rtt, name), got in rows.items():
