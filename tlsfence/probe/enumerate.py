@@ -38,6 +38,7 @@ ends whatever is still running, each with its reason.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -461,11 +462,7 @@ class Enumerator:
             chain.rounds = max(chain.rounds, depth)
 
         try:
-            if chain.retrying:
-                async with self._gentle:
-                    reply = await self._net.exchange(hello, parse_server_reply, self._deadline_at, on_connect=sent,
-                                                     wanted=lambda: not chain.errors, owner=protocol)
-            else:
+            async with self._gentle if chain.retrying else contextlib.nullcontext():
                 reply = await self._net.exchange(hello, parse_server_reply, self._deadline_at, on_connect=sent,
                                                  wanted=lambda: not chain.errors, owner=protocol)
         except Undetermined as e:
