@@ -314,7 +314,10 @@ def report(rows: dict[tuple[float, str], dict[str, dict]], args: argparse.Namesp
     cmd = (f"python benchmarks/bench_verify.py --runs {args.runs} --rtt-ms {' '.join(f'{r:g}' for r in args.rtt_ms)}"
            f" --tools {','.join(tools)}")
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            timeout=30).stdout.strip() or "?"
     lines = ["# `tlsfence verify` benchmark", "", f"Command: `{cmd}`", "",
+             f"Run at commit `{commit}`, ended {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
              "nginx 1.22 / OpenSSL 3.0 on 127.0.0.1; servers S3 (3 TLS 1.2 + 3 TLS 1.3 suites), S20 (ECDHE AES/"
              "CHACHA20 + RSA AES-GCM, RSA and ECDSA certificates), S110 (`ALL:COMPLEMENTOFALL:@SECLEVEL=0`, DHE, "
              "every TLS 1.3 suite, TLS 1.0-1.3). RTT > 0 through a loopback delaying proxy in C "
