@@ -45,7 +45,8 @@ def test_input_error_is_exit_2_one_line(monkeypatch, capsys):
     (["check", "--format", "xml"], "tlsfence check: error: argument --format: invalid choice: 'xml'"),
     (["audit", "aws", "--bogus"], "tlsfence: error: unrecognized arguments: --bogus"),
     (["verify", "--concurrency", "x"], "tlsfence verify: error: argument --concurrency: invalid int value: 'x'"),
-    (["verify", "a.test", "--concurrency", "1025"], "tlsfence: error: --concurrency must be between 1 and 1024, not 1025"),
+    (["verify", "a.test", "--concurrency", "1025"],
+     "tlsfence: error: --concurrency must be between 1 and 1024, not 1025"),
     (["verify", "a.test", "--concurrency", "0"], "tlsfence: error: --concurrency must be between 1 and 1024, not 0"),
     ([], "tlsfence: error: the following arguments are required: COMMAND"),
 ])
