@@ -48,6 +48,9 @@ NO_MATCH = "leaf certificate has no matching subjectAltName"
     ("api.example.com", None, ["*.com"], [], NO_MATCH),             # not on a public suffix-like level
     ("api.example.com", "api.example.com", ["other.example.com"], [], NO_MATCH),  # CN is not a name
     ("api.example.com", "api.example.com", None, [],                # no SAN at all: nothing matches
+     "missing required extension: leaf server certificate has no subjectAltName; its CN is api.example.com, "
+     "but RFC 6125 clients match subjectAltName only: reissue it with api.example.com in a subjectAltName"),
+    ("api.example.com", "other.example.com", None, [],              # ...and the CN says nothing else
      "missing required extension: leaf server certificate has no subjectAltName"),
     ("10.0.0.1", None, ["10.0.0.1"], [], NO_MATCH),                 # IPs match IP SANs only
     ("10.0.0.1", None, [], ["10.0.0.1"], None),

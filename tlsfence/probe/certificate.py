@@ -112,8 +112,24 @@ def name_error(hostname: str, cert: x509.Certificate) -> str | None:
     try:
         verifier.verify(cert, [])
     except VerificationError as e:
-        return _why(e)
+        return _why(e) + _cn_only(hostname, cert)
     return None
+
+
+def _cn_only(hostname: str, cert: x509.Certificate) -> str:
+    """What to tell the owner of a certificate whose CN is the host name but which names it in no SAN: the
+    partner text speaks of "the server's CN", but clients that follow RFC 6125 (browsers since 2017, Go since
+    1.15, cryptography) match subjectAltName only, so the stricter reading is the one that holds everywhere."""
+    try:
+        cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+        return ""
+    except x509.ExtensionNotFound:
+        pass
+    cns = [a.value for a in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+    if any(isinstance(cn, str) and cn.lower().rstrip(".") == hostname.lower().rstrip(".") for cn in cns):
+        return (f"; its CN is {hostname}, but RFC 6125 clients match subjectAltName only: reissue it with "
+                f"{hostname} in a subjectAltName")
+    return ""
 
 
 def _own_name(cert: x509.Certificate) -> str | None:
