@@ -18,7 +18,13 @@ from typing import Any, TextIO
 from tlsfence import readers
 from tlsfence.cli.options import add_judging_options
 from tlsfence.errors import InputError
-from tlsfence.probe.limits import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_PARALLEL_TARGETS, raise_fd_limit
+from tlsfence.probe.limits import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_DEADLINE,
+    MAX_CONCURRENCY,
+    MAX_PARALLEL_TARGETS,
+    raise_fd_limit,
+)
 from tlsfence.profiles import load_profile
 
 
@@ -46,9 +52,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="also verify the hostnames and https:// URLs in `pulumi stack output --json` output")
     add_judging_options(p)
     p.add_argument("--timeout", type=float, default=5.0, help="seconds per connection (default 5)")
-    p.add_argument("--deadline", type=float, default=30.0,
+    p.add_argument("--deadline", type=float, default=DEFAULT_DEADLINE,
                    help="seconds one target may take in all; what is still undetermined then is unverifiable "
-                        "(default 30)")
+                        f"(default {DEFAULT_DEADLINE:g})")
     p.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
                    help=f"simultaneous connections per target (default {DEFAULT_CONCURRENCY}, at most "
                         f"{MAX_CONCURRENCY}; fewer if the file-descriptor limit is low)")
@@ -92,7 +98,7 @@ def _run_stack(args: argparse.Namespace) -> int:
 
 
 def _options(profile: str | None, allow_tls13_only: bool, timeout: float, concurrency: int, cafile: str | None,
-             split_ways: int, revocation: bool, deadline: float = 30.0) -> dict[str, Any]:
+             split_ways: int, revocation: bool, deadline: float = DEFAULT_DEADLINE) -> dict[str, Any]:
     """Validated :class:`~tlsfence.probe.verify.VerifyOptions` fields (bad values are input errors)."""
     if not 0 < timeout <= 300:
         raise InputError(f"--timeout must be between 0 and 300 seconds, not {timeout:g}")
@@ -165,7 +171,7 @@ def run_verify(targets: Sequence[str], *, targets_file: str | None = None, sni: 
                concurrency: int = DEFAULT_CONCURRENCY,
                cafile: str | None = None, split_ways: int = 16, revocation: bool = True,
                resolve: Sequence[str] = (), out: TextIO | None = None, err: TextIO | None = None,
-               deadline: float = 30.0, output_file: str | None = None, quiet: bool = False,
+               deadline: float = DEFAULT_DEADLINE, output_file: str | None = None, quiet: bool = False,
                sarif_root: str | None = None) -> int:
     """Verify every target and print the report; returns the exit code. Input errors raise ``InputError``."""
     # Imported here so that building the CLI parser does not load the prober for other commands; the writers and
