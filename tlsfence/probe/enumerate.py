@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tlsfence.probe.limits import DEFAULT_CONCURRENCY, DEFAULT_DEADLINE, fd_budget
 from tlsfence.probe.net import Connector, Counter, Endpoint, Undetermined
@@ -241,37 +242,32 @@ class Enumerator:
         self._gentle = asyncio.Semaphore(RECHECK_CONCURRENCY)
         self._net = self._connector()
         chains = {p: _Chain(p) for p in protocols}
-        tasks = [asyncio.create_task(self._version(chains[p])) for p in protocols]
         try:
-            _done, pending = await asyncio.wait(tasks, timeout=self.deadline)
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.wait(pending)
+            await self._phase([(chain, self._version(chain)) for chain in chains.values()])
             answered = any(c.alerted for c in chains.values())
-            again = [c for t, c in zip(tasks, chains.values(), strict=True)
-                     if not t.cancelled() and t.exception() is None and not c.errors and c.closed
-                     and (answered or c.accepted)]
+            again = [c for c in chains.values() if c.closed and not c.errors and (answered or c.accepted)]
             if again:  # second phase, inside the same deadline
-                rechecks = [asyncio.create_task(self._recheck(c)) for c in again]
-                _done, pending = await asyncio.wait(rechecks, timeout=max(0.0, self._deadline_at - loop.time()))
-                for task in pending:
-                    task.cancel()
-                if pending:
-                    await asyncio.wait(pending)
-                for task, chain in zip(rechecks, again, strict=True):
-                    if task.cancelled():
-                        chain.fail(f"not finished within the {self.deadline:g} s deadline")
-                    elif task.exception() is not None:
-                        raise task.exception()  # type: ignore[misc]  # a bug
+                await self._phase([(chain, self._recheck(chain)) for chain in again])
         finally:
             self._net.close()
-        for task, protocol in zip(tasks, protocols, strict=True):
+        return tuple(self._result(chains[p]) for p in protocols)
+
+    async def _phase(self, jobs: Sequence[tuple[_Chain, Coroutine[Any, Any, None]]]) -> None:
+        """Run one job per version at once until the target's deadline; a version whose job is still running then
+        is cancelled and ends ``unknown`` with the deadline as its reason. A bug in a job surfaces, never a
+        verdict."""
+        loop = asyncio.get_running_loop()
+        tasks = [(chain, asyncio.create_task(job)) for chain, job in jobs]
+        _done, pending = await asyncio.wait([t for _, t in tasks], timeout=max(0.0, self._deadline_at - loop.time()))
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+        for chain, task in tasks:
             if task.cancelled():
-                chains[protocol].fail(f"not finished within the {self.deadline:g} s deadline")
+                chain.fail(f"not finished within the {self.deadline:g} s deadline")
             elif task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]  # a bug: surfaced, not turned into a verdict
-        return tuple(self._result(chains[p]) for p in protocols)
 
     def _connector(self) -> Connector:
         """The connection layer (tests substitute a fake server here)."""
