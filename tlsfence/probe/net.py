@@ -291,17 +291,17 @@ class Connector:
             return
         loop = asyncio.get_running_loop()
         held = sum(len(p.idle) + p.opening for p in self._pools.values())
-        for owner, pool in self._pools.items():
+        for pool in self._pools.values():
             while pool.wanted >= 1 and held < self.spares and self._gate.try_take():
                 pool.wanted -= 1
                 pool.opening += 1
                 held += 1
-                task = loop.create_task(self._open_spare(owner, pool))
+                task = loop.create_task(self._open_spare(pool))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             pool.wanted %= 1  # what did not fit now is not carried over: the next hellos ask again
 
-    async def _open_spare(self, owner: object, pool: _Pool) -> None:
+    async def _open_spare(self, pool: _Pool) -> None:
         """Connect one spare; its gate slot was taken by ``_maybe_open``."""
         try:
             sock = await self._connect(self.endpoint.timeout)
@@ -314,8 +314,7 @@ class Connector:
             pool.opening -= 1
             self._spare_done.set()
         if self._closed or pool.done:
-            _close(sock)
-            self._gate.give()
+            self.release(sock)
         else:
             pool.idle.append(sock)
 
