@@ -286,12 +286,11 @@ class Router:
     """
 
     def __init__(self, request: proto.ConfigureAnalyzerRequest | None = None) -> None:
-        from tlsfence.policy.metadata import FAMILIES, STACK
+        from tlsfence.policy.metadata import FAMILIES
 
         self.request = request or configure_request()
         self.infos = {f.family: f for f in FAMILIES}
         self.servicers: dict[Any, TlsfenceServicer] = {}  # built on first use: a small stack asks few policies
-        self.stack_info = STACK
         self.stacks: dict[frozenset[str], TlsfenceServicer] = {}
         self._whole: TlsfenceServicer | None = None
         self.order = {name: i for i, name in enumerate(policy_names())}
@@ -317,11 +316,12 @@ class Router:
 
     def stack(self, levels: frozenset[str] | None = None) -> TlsfenceServicer:
         """The servicer of the stack policies at ``levels`` (None: the pair), configured on first use."""
+        from tlsfence.policy.metadata import STACK
         from tlsfence.policy.rules import ADVISORY, MANDATORY
 
         levels = frozenset((MANDATORY, ADVISORY)) if levels is None else levels
         if levels not in self.stacks:
-            self.stacks[levels] = self._servicer(self.stack_info, None if len(levels) != 1 else next(iter(levels)))
+            self.stacks[levels] = self._servicer(STACK, None if len(levels) != 1 else next(iter(levels)))
         return self.stacks[levels]
 
     def _servicer(self, info: Any, level: str | None) -> TlsfenceServicer:
