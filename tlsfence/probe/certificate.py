@@ -120,23 +120,27 @@ def _cn_only(hostname: str, cert: x509.Certificate) -> str:
     """What to tell the owner of a certificate whose CN is the host name but which names it in no SAN: the
     partner text speaks of "the server's CN", but clients that follow RFC 6125 (browsers since 2017, Go since
     1.15, cryptography) match subjectAltName only, so the stricter reading is the one that holds everywhere."""
-    try:
-        cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    if _san(cert) is not None:
         return ""
-    except x509.ExtensionNotFound:
-        pass
-    cns = [a.value for a in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+    cns = [a.value for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
     if any(isinstance(cn, str) and cn.lower().rstrip(".") == hostname.lower().rstrip(".") for cn in cns):
         return (f"; its CN is {hostname}, but RFC 6125 clients match subjectAltName only: reissue it with "
                 f"{hostname} in a subjectAltName")
     return ""
 
 
+def _san(cert: x509.Certificate) -> x509.SubjectAlternativeName | None:
+    """The certificate's subjectAltName extension, or None when it has none."""
+    try:
+        return cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return None
+
+
 def _own_name(cert: x509.Certificate) -> str | None:
     """A name the certificate holds (for judging its chain apart from the checked name)."""
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
+    san = _san(cert)
+    if san is None:
         return None
     for name in san.get_values_for_type(x509.DNSName):
         return "x" + name[1:] if name.startswith("*.") else name
@@ -217,12 +221,9 @@ def describe(chain_der: Sequence[bytes], hostname: str, cafile: str | None = Non
     certs = [x509.load_der_x509_certificate(d) for d in chain_der]
     cert, rest = certs[0], certs[1:]
     now = now or datetime.now(UTC)
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        dns = list(san.get_values_for_type(x509.DNSName))
-        ips = [str(i) for i in san.get_values_for_type(x509.IPAddress)]
-    except x509.ExtensionNotFound:
-        dns, ips = [], []
+    san = _san(cert)
+    dns = list(san.get_values_for_type(x509.DNSName)) if san is not None else []
+    ips = [str(i) for i in san.get_values_for_type(x509.IPAddress)] if san is not None else []
     cn = [] if dns else [str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
     key_type, bits = key_description(cert)
     mismatch = name_error(hostname, cert)
