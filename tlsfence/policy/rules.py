@@ -123,7 +123,7 @@ class _Memo:
         self.size, self.data = size, {}  # type: dict[Any, Any]
 
     def get(self, key: Any, compute: Callable[[], Any]) -> Any:
-        value = self.data.get(key, _MISSING)  # one lookup on a hit: content keys are deep tuples, slow to hash
+        value = self.data.get(key, _MISSING)  # one lookup on a hit: content keys are deep, slow to hash
         if value is not _MISSING:
             return value
         value = self.data[key] = compute()
