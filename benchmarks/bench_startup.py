@@ -26,9 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_verify import SERVERS  # noqa: E402  (S3: the same server as the verify benchmark)
 from tests.probe.servers import Nginx, free_port, make_pki, nginx_server_block  # noqa: E402
-
-S3 = (["rsa"], "TLSv1.2 TLSv1.3", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-SHA256")
 
 
 def _run(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, str]:
@@ -52,7 +51,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     pki = make_pki(tmp)
     port = free_port()
-    nginx = Nginx(tmp, [nginx_server_block(port, pki, *S3)], [port])
+    nginx = Nginx(tmp, [nginx_server_block(port, pki, *SERVERS["S3"])], [port])
     verify = [sys.executable, "-m", "tlsfence", "verify", f"server.test:{port}", "--ip", "127.0.0.1",
               "--ca-file", pki.ca, "--format", "json"]
     commands = {f"verify ({name})": (verify, {**os.environ, "PYTHONPATH": str(tree)}) for name, tree in trees.items()}
